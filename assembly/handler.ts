@@ -1,0 +1,133 @@
+// The waPC entry point and handler registration.
+//
+// A function's entry file registers one handler and re-exports `__guest_call`:
+//
+//   import { handle, ok } from "tarmac-as/assembly";
+//   export { __guest_call } from "tarmac-as/assembly";
+//   handle((request: Uint8Array): Result<Uint8Array> => ok("hello"));
+
+import { __guest_request, __guest_response, __guest_error } from "@wapc/as-guest/assembly/index";
+import { Result } from "./result";
+import { MSG_NO_HANDLER, MSG_HANDLER_FAILED } from "./errors";
+import { decodeUtf8 } from "./utf8";
+import { resetAbort } from "./abort";
+
+/** A function handler: the request body in, a response body or an error out. */
+export type Handler = (request: Uint8Array) => Result<Uint8Array>;
+
+let registered: Handler | null = null;
+
+// Requests larger than this are refused rather than allocated (the runtime's largest block).
+const MAX_REQUEST: usize = (1 << 30) - 64;
+
+/**
+ * Registers the function's handler. Call it once, at the top level of the entry file; it only
+ * stores the function, so it is safe in every pooled instance.
+ *
+ * ```ts
+ * handle((request: Uint8Array): Result<Uint8Array> => ok("hello " + text(request)));
+ * ```
+ */
+export function handle(fn: Handler): void {
+  registered = fn;
+}
+
+/**
+ * The waPC export Tarmac calls for each request. Re-export it from the entry file:
+ *
+ * ```ts
+ * export { __guest_call } from "tarmac-as/assembly";
+ * ```
+ */
+export function __guest_call(operationLen: usize, payloadLen: usize): bool {
+  // A trap in an earlier request leaves the shadow stack where it was; without this reset a
+  // pooled instance dies after a few hundred traps. Nothing is on the stack between requests.
+  __stack_pointer = __heap_base;
+  resetAbort();
+  return dispatch(operationLen, payloadLen);
+}
+
+function dispatch(operationLen: usize, payloadLen: usize): bool {
+  if (payloadLen > MAX_REQUEST || operationLen > MAX_REQUEST) {
+    guestError("request is too large");
+    return false;
+  }
+  const operation = heap.alloc(operationLen);
+  const payload = new Uint8Array(<i32>payloadLen);
+  __guest_request(<i32>operation, <i32>payload.dataStart);
+  heap.free(operation);
+  const fn = registered;
+  if (!fn) {
+    guestError(MSG_NO_HANDLER);
+    return false;
+  }
+  const result = fn(payload);
+  const error = result.error;
+  if (error === null) {
+    const body = result.unwrapOr(payload);
+    __guest_response(<i32>body.dataStart, body.length);
+    return true;
+  }
+  guestError(error.message.length ? error.message : MSG_HANDLER_FAILED);
+  return false;
+}
+
+/**
+ * Reports `message` to the host as this request's error (Tarmac answers HTTP 500 with it).
+ *
+ * ```ts
+ * guestError("database unavailable");
+ * ```
+ */
+export function guestError(message: string): void {
+  const bytes = String.UTF8.encode(message);
+  __guest_error(<i32>changetype<usize>(bytes), bytes.byteLength);
+}
+
+/**
+ * A successful response: a string (sent as UTF-8), a Uint8Array or an ArrayBuffer.
+ *
+ * ```ts
+ * return ok("done");
+ * ```
+ */
+export function ok<T>(body: T): Result<Uint8Array> {
+  if (isString<T>()) return Result.ok<Uint8Array>(Uint8Array.wrap(String.UTF8.encode(changetype<string>(body))));
+  if (body instanceof Uint8Array) return Result.ok<Uint8Array>(changetype<Uint8Array>(body));
+  if (body instanceof ArrayBuffer) return Result.ok<Uint8Array>(Uint8Array.wrap(changetype<ArrayBuffer>(body)));
+  ERROR("ok() takes a string, a Uint8Array or an ArrayBuffer");
+  return unreachable();
+}
+
+/**
+ * A failed response: Tarmac answers HTTP 500 with `message`.
+ *
+ * ```ts
+ * return fail("missing name");
+ * ```
+ */
+export function fail(message: string): Result<Uint8Array> {
+  return Result.fail<Uint8Array>(message);
+}
+
+/**
+ * The request (or any bytes) as text; invalid UTF-8 becomes U+FFFD.
+ *
+ * ```ts
+ * const name = text(request);
+ * ```
+ */
+export function text(bytes: Uint8Array): string {
+  return changetype<string>(decodeUtf8(bytes.dataStart, bytes.length, true));
+}
+
+/**
+ * Text as UTF-8 bytes.
+ *
+ * ```ts
+ * kv.set("k", bytes("v"));
+ * ```
+ */
+export function bytes(s: string): Uint8Array {
+  return Uint8Array.wrap(String.UTF8.encode(s));
+}

@@ -1,0 +1,138 @@
+// The one place that talks to the waPC host. Every other file calls `callHost`.
+//
+// The raw imports come from @wapc/as-guest. Its `hostCall` is not used: on a failed host call
+// it throws away the response body, and Tarmac puts the status JSON there (a 404 for a missing
+// key, for example). `callHost` keeps both the body and the error text.
+
+import {
+  __host_call,
+  __host_response_len,
+  __host_response,
+  __host_error_len,
+  __host_error,
+} from "@wapc/as-guest/assembly/index";
+import { decodeUtf8 } from "./utf8";
+
+/**
+ * What a host call gave back: whether it succeeded, its body and its error text. The body is
+ * valid until the next host call.
+ *
+ * ```ts
+ * const reply = HostReply.of(true, String.UTF8.encode(`{"status":{"code":200,"status":"OK"}}`), "");
+ * ```
+ */
+export class HostReply {
+  /** Where the body starts in guest memory. */
+  bodyPtr: usize = 0;
+  /** The body's length in bytes; on a failed call Tarmac still fills it with the status JSON. */
+  bodyLen: usize = 0;
+  /** True when the host announced a body too large to read. */
+  tooLarge: bool = false;
+  private keep: ArrayBuffer | null = null;
+
+  constructor(
+    /** True when the host returned success (1). */
+    public ok: bool,
+    /** The host's error text ("" on success). */
+    public error: string,
+  ) {}
+
+  /** A reply whose body is `body` (for fakes passed to `setHostCall`). */
+  static of(ok: bool, body: ArrayBuffer, error: string): HostReply {
+    const r = new HostReply(ok, error);
+    r.keep = body;
+    r.bodyPtr = changetype<usize>(body);
+    r.bodyLen = body.byteLength;
+    return r;
+  }
+}
+
+/**
+ * A function with the shape of a waPC host call. Tests of a user's function can swap the
+ * default for a fake with `setHostCall`.
+ *
+ * ```ts
+ * setHostCall((binding, namespace, operation, payload) =>
+ *   HostReply.of(true, String.UTF8.encode(`{"status":{"code":200,"status":"OK"}}`), ""));
+ * ```
+ */
+export type HostCall = (binding: string, namespace: string, operation: string, payload: ArrayBuffer) => HostReply;
+
+let injected: HostCall | null = null;
+
+/**
+ * Replaces the host call used by every capability (pass null to restore the real one).
+ *
+ * ```ts
+ * setHostCall(myFakeHost);
+ * ```
+ */
+export function setHostCall(fn: HostCall | null): void {
+  injected = fn;
+}
+
+// Host replies are read into one reusable buffer; a large one is given back on the next call.
+const REPLY_KEEP: usize = 1 << 20;
+// The largest body the SDK will read (the runtime's largest block, minus headroom).
+const REPLY_MAX: usize = (1 << 30) - 64;
+let replyBuf: usize = 0;
+let replyCap: usize = 0;
+
+// The binding/namespace/operation names of the last call, kept as UTF-8 so a call allocates nothing for them.
+let lastBinding = "";
+let lastBindingBytes = new ArrayBuffer(0);
+let lastNamespace = "";
+let lastNamespaceBytes = new ArrayBuffer(0);
+let lastOperation = "";
+let lastOperationBytes = new ArrayBuffer(0);
+
+/**
+ * Calls the host with `payloadLen` bytes at `payloadPtr`. The bytes are only read during the call.
+ *
+ * ```ts
+ * const reply = callHost("tarmac", "kvstore", "keys", 0, 0);
+ * ```
+ */
+export function callHost(binding: string, namespace: string, operation: string, payloadPtr: usize, payloadLen: usize): HostReply {
+  const fake = injected;
+  if (fake) {
+    const copy = new ArrayBuffer(<i32>payloadLen);
+    memory.copy(changetype<usize>(copy), payloadPtr, payloadLen);
+    return fake(binding, namespace, operation, copy);
+  }
+  if (binding != lastBinding) { lastBinding = binding; lastBindingBytes = String.UTF8.encode(binding); }
+  if (namespace != lastNamespace) { lastNamespace = namespace; lastNamespaceBytes = String.UTF8.encode(namespace); }
+  if (operation != lastOperation) { lastOperation = operation; lastOperationBytes = String.UTF8.encode(operation); }
+  const b = lastBindingBytes, n = lastNamespaceBytes, o = lastOperationBytes;
+  const ok = __host_call(
+    <i32>changetype<usize>(b), b.byteLength,
+    <i32>changetype<usize>(n), n.byteLength,
+    <i32>changetype<usize>(o), o.byteLength,
+    <i32>payloadPtr, payloadLen,
+  );
+  let error = "";
+  if (!ok) {
+    const errorLen = <usize>__host_error_len();
+    if (errorLen > 0 && errorLen <= REPLY_MAX) {
+      const buf = heap.alloc(errorLen);
+      __host_error(<i32>buf);
+      error = changetype<string>(decodeUtf8(buf, errorLen, true));
+      heap.free(buf);
+    }
+  }
+  const reply = new HostReply(ok, error);
+  const len = <usize>__host_response_len();
+  if (len > REPLY_MAX) {
+    reply.tooLarge = true;
+  } else if (len > 0) {
+    if (len > replyCap || replyCap > REPLY_KEEP) {
+      if (replyBuf) heap.free(replyBuf);
+      replyCap = len < 256 ? 256 : len;
+      replyBuf = heap.alloc(replyCap);
+    }
+    __host_response(<i32>replyBuf);
+    reply.bodyPtr = replyBuf;
+    reply.bodyLen = len;
+  }
+  return reply;
+}

@@ -1,0 +1,13 @@
+// tarmac-as: write Tarmac functions in AssemblyScript.
+//
+//   import { handle, ok, kv, Result } from "tarmac-as/assembly";
+//   export { __guest_call } from "tarmac-as/assembly";
+
+export { __guest_call, handle, Handler, ok, fail, text, bytes, guestError } from "./handler";
+export { kv, KVStore } from "./kv";
+export { Result } from "./result";
+export { ErrorKind, TarmacError, errorKindName } from "./errors";
+export { HostReply, HostCall, setHostCall } from "./host";
+export { base64Encode, base64Decode } from "./base64";
+export { isValidUnicode } from "./utf8";
+export { tarmacAbort } from "./abort";

@@ -1,0 +1,548 @@
+// A small JSON writer and reader that work on UTF-8 bytes in memory.
+//
+// Replaces json-as on our path: json-as traps on invalid JSON, on an empty body, on a number
+// where a string is declared and on `"data":null`, and silently misreads numbers
+// (tests/json.test.mjs shows each). A guest in a pooled instance must survive anything the
+// host sends, so the reader validates as it goes and reports failure instead of trapping. The
+// writer escapes exactly as JSON.stringify does and writes UTF-8 straight into one buffer.
+
+import { base64EncodedLength, encodeBase64To } from "./base64";
+import { utf8SequenceLength } from "./utf8";
+
+const HEX = "0123456789abcdef";
+const SCRATCH_KEEP: usize = 1 << 20; // request buffers up to this size are kept for reuse
+
+let scratch: usize = 0;
+let scratchCap: usize = 0;
+
+/**
+ * Builds one JSON document in a reusable buffer. Only one writer is in use at a time: the SDK
+ * builds a request, sends it, and is done with it before the next.
+ *
+ * ```ts
+ * const w = JsonWriter.begin(64);
+ * w.startObject(); w.key("key"); w.string(k); w.endObject();
+ * callHost("tarmac", "kvstore", "get", w.ptr, w.length);
+ * ```
+ */
+export class JsonWriter {
+  /** Start of the document. */
+  ptr: usize = 0;
+  /** Bytes written so far. */
+  length: usize = 0;
+  private cap: usize = 0;
+  private needComma: bool = false;
+  /** False once a string with a lone surrogate was written (the document is then invalid). */
+  valid: bool = true;
+
+  private static shared: JsonWriter | null = null;
+
+  /** A writer reset for a new document with room for about `sizeHint` bytes. */
+  static begin(sizeHint: usize): JsonWriter {
+    let w = JsonWriter.shared;
+    if (!w) { w = new JsonWriter(); JsonWriter.shared = w; }
+    if (scratchCap < sizeHint) growScratch(sizeHint);
+    w.ptr = scratch; w.cap = scratchCap; w.length = 0; w.needComma = false; w.valid = true;
+    return w;
+  }
+
+  /** Gives back a large buffer once the request is sent, so one big value does not pin memory. */
+  end(): void {
+    if (scratchCap > SCRATCH_KEEP) { heap.free(scratch); scratch = 0; scratchCap = 0; }
+  }
+
+  private ensure(extra: usize): usize {
+    const need = this.length + extra;
+    if (need > this.cap) {
+      growScratch(need);
+      this.ptr = scratch; this.cap = scratchCap;
+    }
+    return this.ptr + this.length;
+  }
+
+  private byte(b: u8): void {
+    store<u8>(this.ensure(1), b);
+    this.length++;
+  }
+
+  private comma(): void {
+    if (this.needComma) this.byte(44);
+  }
+
+  startObject(): void { this.comma(); this.byte(123); this.needComma = false; }
+  endObject(): void { this.byte(125); this.needComma = true; }
+  startArray(): void { this.comma(); this.byte(91); this.needComma = false; }
+  endArray(): void { this.byte(93); this.needComma = true; }
+
+  /** Writes an object key; the next value belongs to it. */
+  key(name: string): void {
+    this.string(name);
+    this.byte(58);
+    this.needComma = false;
+  }
+
+  /** Writes `s` as a JSON string, escaped as JSON.stringify does, in UTF-8. */
+  string(s: string): void {
+    this.comma();
+    const n = s.length;
+    // Worst case: every UTF-16 unit becomes a 6-byte \u00XX escape.
+    let o = this.ensure(<usize>n * 6 + 2);
+    const start = o;
+    store<u8>(o++, 34);
+    const p = changetype<usize>(s);
+    for (let i = 0; i < n; i++) {
+      const c = <u32>load<u16>(p + (<usize>i << 1));
+      if (c < 0x80) {
+        if (c >= 0x20 && c != 34 && c != 92) { store<u8>(o++, <u8>c); continue; }
+        store<u8>(o++, 92);
+        if (c == 34 || c == 92) { store<u8>(o++, <u8>c); continue; }
+        if (c == 8) { store<u8>(o++, 98); continue; }
+        if (c == 9) { store<u8>(o++, 116); continue; }
+        if (c == 10) { store<u8>(o++, 110); continue; }
+        if (c == 12) { store<u8>(o++, 102); continue; }
+        if (c == 13) { store<u8>(o++, 114); continue; }
+        const hex = changetype<usize>(HEX);
+        store<u32>(o, 0x30303075); // "u000"
+        store<u8>(o + 4, <u8>load<u16>(hex + ((c >> 4) << 1)));
+        store<u8>(o + 5, <u8>load<u16>(hex + ((c & 15) << 1)));
+        o += 6;
+      } else if (c < 0x800) {
+        store<u8>(o++, <u8>(0xC0 | (c >> 6)));
+        store<u8>(o++, <u8>(0x80 | (c & 63)));
+      } else if (c - 0xD800 < 0x800) {
+        // A surrogate: must be a high one followed by a low one.
+        if (c >= 0xDC00 || i + 1 >= n) { this.valid = false; continue; }
+        const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
+        if (d - 0xDC00 >= 0x400) { this.valid = false; continue; }
+        i++;
+        const cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+        store<u8>(o++, <u8>(0xF0 | (cp >> 18)));
+        store<u8>(o++, <u8>(0x80 | ((cp >> 12) & 63)));
+        store<u8>(o++, <u8>(0x80 | ((cp >> 6) & 63)));
+        store<u8>(o++, <u8>(0x80 | (cp & 63)));
+      } else {
+        store<u8>(o++, <u8>(0xE0 | (c >> 12)));
+        store<u8>(o++, <u8>(0x80 | ((c >> 6) & 63)));
+        store<u8>(o++, <u8>(0x80 | (c & 63)));
+      }
+    }
+    store<u8>(o++, 34);
+    this.length += o - start;
+    this.needComma = true;
+  }
+
+  /** Writes `n` bytes at `src` as a base64 JSON string. */
+  base64(src: usize, n: usize): void {
+    this.comma();
+    const len = base64EncodedLength(n);
+    const o = this.ensure(len + 2);
+    store<u8>(o, 34);
+    encodeBase64To(src, n, o + 1);
+    store<u8>(o + 1 + len, 34);
+    this.length += len + 2;
+    this.needComma = true;
+  }
+
+  /** Writes `true` or `false`. */
+  bool(b: bool): void {
+    this.comma();
+    if (b) { store<u32>(this.ensure(4), 0x65757274); this.length += 4; }
+    else { const o = this.ensure(5); store<u32>(o, 0x736C6166); store<u8>(o + 4, 0x65); this.length += 5; }
+    this.needComma = true;
+  }
+
+  /** Writes a finite number (the caller rejects NaN and infinities). */
+  number(v: f64): void {
+    this.comma();
+    const s = v == Math.floor(v) && Math.abs(v) < 9007199254740992 ? (<i64>v).toString() : v.toString();
+    for (let i = 0; i < s.length; i++) this.byte(<u8>s.charCodeAt(i));
+    this.needComma = true;
+  }
+}
+
+function growScratch(need: usize): void {
+  let cap = scratchCap < 256 ? <usize>256 : scratchCap;
+  while (cap < need) cap <<= 1;
+  const next = heap.alloc(cap);
+  if (scratch != 0) {
+    memory.copy(next, scratch, scratchCap);
+    heap.free(scratch);
+  }
+  scratch = next; scratchCap = cap;
+}
+
+/** The kind of the next value in a `JsonReader`. */
+export enum JsonType { Invalid, Null, Bool, Number, String, Array, Object }
+
+const MAX_DEPTH = 128;
+
+/**
+ * A validating pull reader over UTF-8 JSON. It never traps: every failure sets `failed` and
+ * every later call returns a neutral value.
+ *
+ * ```ts
+ * const r = new JsonReader(ptr, len);
+ * if (r.startObject()) while (r.nextKey()) { if (r.keyIs("code")) code = r.int(); else r.skip(); }
+ * r.finish();
+ * ```
+ */
+export class JsonReader {
+  private pos: usize;
+  private end: usize;
+  /** True once anything was malformed. */
+  failed: bool = false;
+  /** Where the last key's text starts and ends (raw bytes, between the quotes). */
+  private keyStart: usize = 0;
+  private keyEnd: usize = 0;
+  private keyEscaped: bool = false;
+  private first: bool = true;
+  /** Raw span of the last string read with `stringSpan` (valid when `spanEscaped` is false). */
+  spanStart: usize = 0;
+  spanEnd: usize = 0;
+  spanEscaped: bool = false;
+  /** Set by `int` when the number was not an integer in range. */
+  badNumber: bool = false;
+
+  constructor(ptr: usize, len: usize) {
+    this.pos = ptr;
+    this.end = ptr + len;
+  }
+
+  private fail(): bool {
+    this.failed = true;
+    this.pos = this.end;
+    return false;
+  }
+
+  private ws(): void {
+    let p = this.pos;
+    const e = this.end;
+    while (p < e) {
+      const c = load<u8>(p);
+      if (c != 32 && c != 10 && c != 13 && c != 9) break;
+      p++;
+    }
+    this.pos = p;
+  }
+
+  /** The type of the next value, without consuming it. */
+  peek(): JsonType {
+    this.ws();
+    if (this.failed || this.pos >= this.end) return JsonType.Invalid;
+    const c = load<u8>(this.pos);
+    if (c == 34) return JsonType.String;
+    if (c == 123) return JsonType.Object;
+    if (c == 91) return JsonType.Array;
+    if (c == 110) return JsonType.Null;
+    if (c == 116 || c == 102) return JsonType.Bool;
+    if (c == 45 || (c >= 48 && c <= 57)) return JsonType.Number;
+    return JsonType.Invalid;
+  }
+
+  private literal(word: u32, len: usize): bool {
+    if (this.pos + len > this.end) return this.fail();
+    const w = len == 4 ? load<u32>(this.pos) : load<u32>(this.pos + 1);
+    if (w != word) return this.fail();
+    this.pos += len;
+    return true;
+  }
+
+  /** Consumes `null`. */
+  null(): bool {
+    return this.peek() == JsonType.Null ? this.literal(0x6C6C756E, 4) : this.fail();
+  }
+
+  /** Consumes `true` or `false` and returns it (false, with `failed`, if it is neither). */
+  bool(): bool {
+    if (this.peek() != JsonType.Bool) return this.fail();
+    if (load<u8>(this.pos) == 116) return this.literal(0x65757274, 4);
+    this.literal(0x65736C61, 5);
+    return false;
+  }
+
+  /** Consumes `{`. Then call `nextKey` until it returns false. */
+  startObject(): bool {
+    if (this.peek() != JsonType.Object) return this.fail();
+    this.pos++;
+    this.first = true;
+    return true;
+  }
+
+  /** Moves to the next key of the current object; false (and past `}`) at its end. */
+  nextKey(): bool {
+    this.ws();
+    if (this.failed || this.pos >= this.end) return this.fail();
+    let c = load<u8>(this.pos);
+    if (c == 125) { this.pos++; this.first = false; return false; }
+    if (!this.first) {
+      if (c != 44) return this.fail();
+      this.pos++;
+      this.ws();
+    }
+    this.first = false;
+    if (!this.stringSpan()) return false;
+    this.keyStart = this.spanStart; this.keyEnd = this.spanEnd; this.keyEscaped = this.spanEscaped;
+    this.ws();
+    if (this.pos >= this.end || load<u8>(this.pos) != 58) return this.fail();
+    this.pos++;
+    return true;
+  }
+
+  /** Whether the current key equals `name`, ignoring ASCII case as Go's encoding/json does. */
+  keyIs(name: string): bool {
+    if (this.keyEscaped) {
+      const save = this.pos;
+      this.pos = this.keyStart - 1;
+      const k = this.string();
+      this.pos = save;
+      return k !== null && asciiLower(k) == asciiLower(name);
+    }
+    const n = <usize>name.length;
+    if (this.keyEnd - this.keyStart != n) return false;
+    const p = changetype<usize>(name);
+    for (let i: usize = 0; i < n; i++) {
+      if ((<u32>load<u8>(this.keyStart + i) | 32) != ((<u32>load<u16>(p + (i << 1))) | 32)) return false;
+    }
+    return true;
+  }
+
+  /** Consumes `[`. Then call `nextItem` before each element until it returns false. */
+  startArray(): bool {
+    if (this.peek() != JsonType.Array) return this.fail();
+    this.pos++;
+    this.first = true;
+    return true;
+  }
+
+  /** True if another element follows in the current array; false (and past `]`) at its end. */
+  nextItem(): bool {
+    this.ws();
+    if (this.failed || this.pos >= this.end) return this.fail();
+    const c = load<u8>(this.pos);
+    if (c == 93) { this.pos++; this.first = false; return false; }
+    if (!this.first) {
+      if (c != 44) return this.fail();
+      this.pos++;
+    }
+    this.first = false;
+    return true;
+  }
+
+  /**
+   * Consumes a string, validating it, and records its raw span. `spanEscaped` tells whether it
+   * held escapes (then use `string()` to get its text).
+   */
+  stringSpan(): bool {
+    if (this.peek() != JsonType.String) return this.fail();
+    let p = this.pos + 1;
+    const e = this.end;
+    this.spanStart = p;
+    let escaped = false;
+    while (true) {
+      if (p >= e) return this.fail();
+      const c = <u32>load<u8>(p);
+      if (c == 34) break;
+      if (c < 0x20) return this.fail();
+      if (c == 92) {
+        escaped = true;
+        if (p + 1 >= e) return this.fail();
+        const x = <u32>load<u8>(p + 1);
+        if (x == 117) {
+          if (p + 6 > e) return this.fail();
+          for (let k: usize = 2; k < 6; k++) if (hexValue(load<u8>(p + k)) < 0) return this.fail();
+          p += 6;
+        } else if (x == 34 || x == 92 || x == 47 || x == 98 || x == 102 || x == 110 || x == 114 || x == 116) {
+          p += 2;
+        } else return this.fail();
+        continue;
+      }
+      if (c < 0x80) { p++; continue; }
+      const len = utf8SequenceLength(p, e);
+      if (len == 0) return this.fail();
+      p += len;
+    }
+    this.spanEnd = p;
+    this.spanEscaped = escaped;
+    this.pos = p + 1;
+    return true;
+  }
+
+  /**
+   * Consumes a string and returns its text, or null (and `failed`) if it is not a valid
+   * string. Escaped lone surrogates become U+FFFD, as in Go.
+   */
+  string(): string | null {
+    if (!this.stringSpan()) return null;
+    return this.spanText();
+  }
+
+  /** The text of the string last read by `stringSpan`. */
+  spanText(): string {
+    const start = this.spanStart, end = this.spanEnd;
+    if (!this.spanEscaped) return String.UTF8.decodeUnsafe(start, end - start);
+    // Unescape into a UTF-16 buffer; the text is at most as many units as raw bytes.
+    const out = __new((end - start) << 1, idof<String>());
+    let o = out;
+    let p = start;
+    while (p < end) {
+      const c = <u32>load<u8>(p);
+      if (c == 92) {
+        const x = <u32>load<u8>(p + 1);
+        if (x == 117) {
+          let u = hex4(p + 2);
+          p += 6;
+          if (u - 0xD800 < 0x800) {
+            // A surrogate escape: keep it only as part of a valid pair.
+            if (u < 0xDC00 && p + 6 <= end && load<u8>(p) == 92 && load<u8>(p + 1) == 117) {
+              const v = hex4(p + 2);
+              if (v - 0xDC00 < 0x400) {
+                store<u16>(o, <u16>u); store<u16>(o + 2, <u16>v); o += 4; p += 6;
+                continue;
+              }
+            }
+            u = 0xFFFD;
+          }
+          store<u16>(o, <u16>u); o += 2;
+          continue;
+        }
+        let ch: u32 = x;
+        if (x == 98) ch = 8; else if (x == 102) ch = 12; else if (x == 110) ch = 10;
+        else if (x == 114) ch = 13; else if (x == 116) ch = 9;
+        store<u16>(o, <u16>ch); o += 2; p += 2;
+        continue;
+      }
+      if (c < 0x80) { store<u16>(o, <u16>c); o += 2; p++; continue; }
+      const len = utf8SequenceLength(p, end);
+      let cp: u32 = len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+      for (let k: usize = 1; k < len; k++) cp = (cp << 6) | (<u32>load<u8>(p + k) & 0x3F);
+      p += len;
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        store<u16>(o, <u16>(0xD800 | (cp >> 10))); store<u16>(o + 2, <u16>(0xDC00 | (cp & 0x3FF))); o += 4;
+      } else { store<u16>(o, <u16>cp); o += 2; }
+    }
+    return changetype<string>(__renew(out, o - out));
+  }
+
+  /**
+   * Consumes a number and returns it as an integer in [min, max]. A number with a fraction or
+   * an exponent, or out of range, sets `badNumber` (as decoding into a Go int field fails) but
+   * leaves the reader usable; anything that is not a number fails the reader.
+   */
+  int(min: i64, max: i64): i64 {
+    this.badNumber = false;
+    if (!this.numberSpan()) return 0;
+    let p = this.spanStart;
+    const e = this.spanEnd;
+    const neg = load<u8>(p) == 45;
+    if (neg) p++;
+    if (e - p > 18) { this.badNumber = true; return 0; }
+    let v: i64 = 0;
+    while (p < e) {
+      const c = load<u8>(p++);
+      if (!isDigit(c)) { this.badNumber = true; return 0; }
+      v = v * 10 + (c - 48);
+    }
+    if (neg) v = -v;
+    if (v < min || v > max) { this.badNumber = true; return 0; }
+    return v;
+  }
+
+  /** Consumes a number, validating it against JSON's number grammar; its text is at `spanStart..spanEnd`. */
+  numberSpan(): bool {
+    if (this.peek() != JsonType.Number) return this.fail();
+    const start = this.pos;
+    let p = start;
+    const e = this.end;
+    if (load<u8>(p) == 45) p++;
+    if (p >= e) return this.fail();
+    const c = load<u8>(p);
+    if (c == 48) p++;
+    else if (c >= 49 && c <= 57) { while (p < e && isDigit(load<u8>(p))) p++; }
+    else return this.fail();
+    if (p < e && load<u8>(p) == 46) {
+      p++;
+      if (p >= e || !isDigit(load<u8>(p))) return this.fail();
+      while (p < e && isDigit(load<u8>(p))) p++;
+    }
+    if (p < e && (load<u8>(p) | 32) == 101) {
+      p++;
+      if (p < e && (load<u8>(p) == 43 || load<u8>(p) == 45)) p++;
+      if (p >= e || !isDigit(load<u8>(p))) return this.fail();
+      while (p < e && isDigit(load<u8>(p))) p++;
+    }
+    this.spanStart = start;
+    this.spanEnd = p;
+    this.pos = p;
+    return true;
+  }
+
+  /** Consumes a number and returns it as f64 (NaN, with `failed`, if it is not one). */
+  float(): f64 {
+    if (!this.numberSpan()) return NaN;
+    return parseFloat(String.UTF8.decodeUnsafe(this.spanStart, this.spanEnd - this.spanStart));
+  }
+
+  /** Consumes any value, validating it. */
+  skip(): bool {
+    return this.skipDepth(0);
+  }
+
+  private skipDepth(depth: i32): bool {
+    if (depth > MAX_DEPTH) return this.fail();
+    switch (this.peek()) {
+      case JsonType.Null: return this.null();
+      case JsonType.Bool: { this.bool(); return !this.failed; }
+      case JsonType.Number: return this.numberSpan();
+      case JsonType.String: return this.stringSpan();
+      case JsonType.Array: {
+        if (!this.startArray()) return false;
+        while (this.nextItem()) {
+          if (!this.skipDepth(depth + 1)) return false;
+        }
+        return !this.failed;
+      }
+      case JsonType.Object: {
+        if (!this.startObject()) return false;
+        while (this.nextKey()) {
+          if (!this.skipDepth(depth + 1)) return false;
+        }
+        return !this.failed;
+      }
+    }
+    return this.fail();
+  }
+
+  /** After the top-level value: true if only whitespace remains and nothing failed. */
+  finish(): bool {
+    this.ws();
+    if (this.pos != this.end) this.fail();
+    return !this.failed;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function isDigit(c: u8): bool {
+  return c >= 48 && c <= 57;
+}
+
+function hexValue(c: u8): i32 {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 32;
+  if (l >= 97 && l <= 102) return l - 87;
+  return -1;
+}
+
+function hex4(p: usize): u32 {
+  return (<u32>hexValue(load<u8>(p)) << 12) | (<u32>hexValue(load<u8>(p + 1)) << 8)
+    | (<u32>hexValue(load<u8>(p + 2)) << 4) | <u32>hexValue(load<u8>(p + 3));
+}
+
+function asciiLower(s: string): string {
+  let out = s;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) { out = s.toLowerCase(); break; }
+  }
+  return out;
+}

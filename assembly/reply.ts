@@ -1,0 +1,143 @@
+// Turning a Tarmac host reply into success or a typed error. Every capability that answers
+// with `{"status":{"code":...,"status":"..."}, ...}` goes through here.
+
+import { HostReply } from "./host";
+import { JsonReader, JsonType } from "./json";
+import { base64DecodedLength, decodeBase64To } from "./base64";
+import {
+  ErrorKind, TarmacError,
+  MSG_CALLBACK_NOT_FOUND, MSG_UNAVAILABLE, MSG_HOST_FAILED, MSG_HOST_STATUS_MISMATCH,
+  MSG_EMPTY_RESPONSE, MSG_RESPONSE_TOO_LARGE, MSG_NO_STATUS, MSG_BAD_STATUS_CODE, MSG_BAD_BASE64,
+  MSG_INVALID_JSON,
+} from "./errors";
+
+/** The `status` object of a reply, plus what went wrong while reading the reply. */
+export class ReplyStatus {
+  code: i32 = 0;
+  text: string = "";
+  /** Set when a field had the wrong type or content; the reply is then invalid. */
+  problem: string = "";
+}
+
+/**
+ * Reads a `status` object into `st`.
+ *
+ * ```ts
+ * if (r.keyIs("status")) readStatus(r, st);
+ * ```
+ */
+export function readStatus(r: JsonReader, st: ReplyStatus): void {
+  if (r.peek() == JsonType.Null) { r.null(); return; }
+  if (!r.startObject()) return;
+  while (r.nextKey()) {
+    if (r.keyIs("code")) {
+      if (r.peek() == JsonType.Null) { r.null(); continue; }
+      const code = r.int(-2147483648, 2147483647);
+      if (r.badNumber) st.problem = MSG_BAD_STATUS_CODE;
+      else st.code = <i32>code;
+    } else if (r.keyIs("status")) {
+      if (r.peek() == JsonType.Null) { r.null(); continue; }
+      const s = r.string();
+      if (s !== null) st.text = s;
+    } else {
+      r.skip();
+    }
+  }
+}
+
+/**
+ * Reads a base64 string field into bytes: null in JSON gives empty bytes (as Go decodes it);
+ * anything else that is not canonical base64 sets `st.problem` and gives null.
+ *
+ * ```ts
+ * if (r.keyIs("data")) data = readBase64(r, st);
+ * ```
+ */
+export function readBase64(r: JsonReader, st: ReplyStatus): Uint8Array | null {
+  const t = r.peek();
+  if (t == JsonType.Null) { r.null(); return new Uint8Array(0); }
+  if (t != JsonType.String) { r.skip(); st.problem = MSG_BAD_BASE64; return null; }
+  if (!r.stringSpan()) return null;
+  let p = r.spanStart;
+  let len = r.spanEnd - r.spanStart;
+  let unescaped: ArrayBuffer | null = null;
+  if (r.spanEscaped) {
+    // Legal but unusual (e.g. "\/"): unescape first.
+    unescaped = String.UTF8.encode(r.spanText());
+    p = changetype<usize>(unescaped);
+    len = unescaped.byteLength;
+  }
+  const n = base64DecodedLength(p, len);
+  if (n < 0) { st.problem = MSG_BAD_BASE64; return null; }
+  const out = new Uint8Array(<i32>n);
+  if (!decodeBase64To(p, len, out.dataStart)) { st.problem = MSG_BAD_BASE64; return null; }
+  return out;
+}
+
+/**
+ * The typed error for a reply, or null if it was a success. Call after reading the whole body
+ * with `r` (`r.finish()` is checked here). `notFoundOn404` marks operations where 404 means
+ * "no such key" (Tarmac also uses 404 for every failed delete).
+ *
+ * ```ts
+ * const err = replyError(reply, r, st, "kvstore", "get", true);
+ * ```
+ */
+export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
+  if (reply.tooLarge) return new TarmacError(ErrorKind.InvalidResponse, MSG_RESPONSE_TOO_LARGE, 0, capability, operation);
+  if (reply.bodyLen == 0) {
+    if (reply.ok) return new TarmacError(ErrorKind.InvalidResponse, MSG_EMPTY_RESPONSE, 0, capability, operation);
+    return hostFailure(reply.error, capability, operation);
+  }
+  if (!r.finish()) {
+    const msg = reply.ok ? MSG_INVALID_JSON : MSG_INVALID_JSON + " (host error: " + reply.error + ")";
+    return new TarmacError(ErrorKind.InvalidResponse, msg, 0, capability, operation);
+  }
+  if (st.problem.length) return new TarmacError(ErrorKind.InvalidResponse, st.problem, st.code, capability, operation);
+  const code = st.code;
+  if (code == 0) return new TarmacError(ErrorKind.InvalidResponse, MSG_NO_STATUS, 0, capability, operation);
+  if (code < 100 || code > 599) return new TarmacError(ErrorKind.InvalidResponse, MSG_BAD_STATUS_CODE, code, capability, operation);
+  const message = st.text.length ? st.text : reply.error;
+  if (code >= 400) {
+    let kind = ErrorKind.HostFailure;
+    if (code == 404 && notFoundOn404) kind = ErrorKind.NotFound;
+    else if (code >= 400 && code < 500) kind = ErrorKind.InvalidInput;
+    return new TarmacError(kind, message, code, capability, operation);
+  }
+  if (!reply.ok) {
+    return new TarmacError(ErrorKind.HostFailure, MSG_HOST_STATUS_MISMATCH + ": " + reply.error, code, capability, operation);
+  }
+  return null;
+}
+
+/**
+ * The error for a failed host call that sent no body: `callback not found` means the
+ * capability is switched off.
+ *
+ * ```ts
+ * return hostFailure(reply.error, "logger", "info");
+ * ```
+ */
+export function hostFailure(error: string, capability: string, operation: string): TarmacError {
+  if (error == MSG_CALLBACK_NOT_FOUND) return new TarmacError(ErrorKind.Unavailable, MSG_UNAVAILABLE, 0, capability, operation);
+  return new TarmacError(ErrorKind.HostFailure, error.length ? error : MSG_HOST_FAILED, 0, capability, operation);
+}
+
+/**
+ * Reads a reply that carries only a status, and returns its error or null.
+ *
+ * ```ts
+ * return readStatusReply(callHost("tarmac", "kvstore", "delete", w.ptr, w.length), "kvstore", "delete", false);
+ * ```
+ */
+export function readStatusReply(reply: HostReply, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
+  const st = new ReplyStatus();
+  const r = new JsonReader(reply.bodyPtr, reply.bodyLen);
+  if (reply.bodyLen > 0 && r.startObject()) {
+    while (r.nextKey()) {
+      if (r.keyIs("status")) readStatus(r, st);
+      else r.skip();
+    }
+  }
+  return replyError(reply, r, st, capability, operation, notFoundOn404);
+}

@@ -1,0 +1,91 @@
+// Strict UTF-8: AssemblyScript's String.UTF8 accepts lone surrogates when encoding (WTF-8)
+// and silently truncates invalid input when decoding. Keys and values must round-trip
+// exactly, so the SDK checks both directions itself.
+
+/**
+ * True when `s` is valid Unicode (no lone surrogates), so it can round-trip through UTF-8.
+ *
+ * ```ts
+ * isValidUnicode("héllo") // true
+ * ```
+ */
+export function isValidUnicode(s: string): bool {
+  const p = changetype<usize>(s);
+  const n = <usize>s.length << 1;
+  for (let i: usize = 0; i < n; i += 2) {
+    const c = <u32>load<u16>(p + i);
+    if (c - 0xD800 < 0x800) {
+      if (c >= 0xDC00 || i + 2 >= n) return false;
+      const d = <u32>load<u16>(p + i + 2);
+      if (d - 0xDC00 >= 0x400) return false;
+      i += 2;
+    }
+  }
+  return true;
+}
+
+/**
+ * Decodes UTF-8 bytes, or returns null if they are not valid UTF-8 (overlongs, surrogates,
+ * truncated sequences and values above U+10FFFF are all invalid). With `replace`, invalid
+ * sequences become U+FFFD instead and the result is never null.
+ *
+ * ```ts
+ * const s = decodeUtf8(changetype<usize>(buf), buf.byteLength); // null if not UTF-8
+ * ```
+ */
+export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): string | null {
+  // Every byte becomes at most one UTF-16 unit, so the result fits in len units.
+  const out = __new(len << 1, idof<String>());
+  let o = out;
+  const end = ptr + len;
+  while (ptr < end) {
+    // ASCII fast path, 4 bytes at a time.
+    if (ptr + 4 <= end) {
+      const w = load<u32>(ptr);
+      if ((w & 0x80808080) == 0) {
+        store<u64>(o, (<u64>(w & 0xFF)) | (<u64>((w >> 8) & 0xFF) << 16) | (<u64>((w >> 16) & 0xFF) << 32) | (<u64>(w >> 24) << 48));
+        ptr += 4; o += 8;
+        continue;
+      }
+    }
+    const b0 = <u32>load<u8>(ptr);
+    if (b0 < 0x80) { store<u16>(o, b0); o += 2; ptr++; continue; }
+    const len = utf8SequenceLength(ptr, end);
+    if (len == 0) {
+      if (!replace) return null;
+      store<u16>(o, 0xFFFD); o += 2; ptr++;
+      continue;
+    }
+    let cp: u32 = len == 2 ? b0 & 0x1F : len == 3 ? b0 & 0x0F : b0 & 0x07;
+    for (let k: usize = 1; k < len; k++) cp = (cp << 6) | (<u32>load<u8>(ptr + k) & 0x3F);
+    ptr += len;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      store<u16>(o, <u16>(0xD800 | (cp >> 10)));
+      store<u16>(o + 2, <u16>(0xDC00 | (cp & 0x3FF)));
+      o += 4;
+    } else {
+      store<u16>(o, <u16>cp); o += 2;
+    }
+  }
+  return changetype<string>(__renew(out, o - out));
+}
+
+/** Length of the valid UTF-8 sequence at p (2-4), or 0 if it is invalid. */
+export function utf8SequenceLength(p: usize, e: usize): usize {
+  const b0 = <u32>load<u8>(p);
+  let need: usize, min: u32, cp: u32;
+  if (b0 >= 0xC2 && b0 <= 0xDF) { need = 1; min = 0x80; cp = b0 & 0x1F; }
+  else if (b0 >= 0xE0 && b0 <= 0xEF) { need = 2; min = 0x800; cp = b0 & 0x0F; }
+  else if (b0 >= 0xF0 && b0 <= 0xF4) { need = 3; min = 0x10000; cp = b0 & 0x07; }
+  else return 0;
+  if (p + need >= e) return 0;
+  for (let k: usize = 1; k <= need; k++) {
+    const b = <u32>load<u8>(p + k);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return need + 1;
+}
+

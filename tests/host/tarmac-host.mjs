@@ -1,0 +1,189 @@
+// A Node host that runs waPC guests the way Tarmac does (wapc-go on wazero): the waPC imports
+// with UTF-8 byte lengths, WASI preview1 through node:wasi, env.abort/trace/seed as wazero's
+// AssemblyScript module provides them, Tarmac's callbacks routed on binding:namespace:operation,
+// and one instance reused for many calls, as Tarmac's pool does.
+
+import { WASI } from "node:wasi";
+import { readFileSync } from "node:fs";
+import { kvstoreCallbacks, MemoryStore } from "./kvstore.mjs";
+
+const utf8 = new TextDecoder("utf-8");
+const enc = new TextEncoder();
+
+/** The error a callback raises to make the host call fail; `body` stays readable by the guest. */
+export class CallbackError extends Error {
+  constructor(message, body = null) {
+    super(message);
+    this.body = body;
+  }
+}
+
+/**
+ * A Tarmac-like host. `capabilities` maps "namespace" to { operation: (payload: Buffer) =>
+ * Buffer } functions, which throw CallbackError to fail. A capability missing from the map is
+ * disabled: calls to it fail with `callback not found`, as in Tarmac.
+ */
+export class TarmacHost {
+  constructor({ kvstore = true, store = new MemoryStore(), capabilities = {}, log = null } = {}) {
+    this.store = store;
+    this.capabilities = { ...capabilities };
+    if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store);
+    this.log = log;
+  }
+
+  /** Compiles and instantiates a guest (a path or bytes); runs _start, _initialize, wapc_init if exported. */
+  async instantiate(wasm) {
+    const bytes = typeof wasm === "string" ? readFileSync(wasm) : wasm;
+    const module = await WebAssembly.compile(bytes);
+    const guest = new Guest(this, module);
+    await guest.start();
+    return guest;
+  }
+
+  /** Routes a host call like Tarmac's router: binding must be "tarmac". */
+  dispatch(binding, namespace, operation, payload) {
+    const cap = binding === "tarmac" ? this.capabilities[namespace] : undefined;
+    const fn = cap && Object.prototype.hasOwnProperty.call(cap, operation) ? cap[operation] : undefined;
+    if (!fn) throw new CallbackError("callback not found");
+    return fn(payload, operation);
+  }
+}
+
+/** One instance of a guest module, called many times. */
+export class Guest {
+  constructor(host, module) {
+    this.host = host;
+    this.module = module;
+    /** Every host call the guest made: { binding, namespace, operation, payload }. */
+    this.hostCalls = [];
+    this.recordHostCalls = true;
+    /** If set, (call) => { ok, body, error } | undefined replaces the host's answer (malformed responses). */
+    this.intercept = null;
+    /** Messages the guest sent to env.abort, env.trace and __console_log. */
+    this.aborts = [];
+    this.traces = [];
+    this.consoleLogs = [];
+    this.closed = null;
+    this.ctx = null;
+  }
+
+  async start() {
+    this.wasi = new WASI({ version: "preview1", args: [], env: {}, returnOnExit: true });
+    this.instance = await WebAssembly.instantiate(this.module, this.imports());
+    this.memory = this.instance.exports.memory;
+    const ex = this.instance.exports;
+    this.ctx = { operation: Buffer.alloc(0), payload: Buffer.alloc(0) };
+    if (typeof ex._start === "function") this.wasi.start(this.instance);
+    else this.wasi.initialize(this.instance);
+    if (typeof ex.wapc_init === "function") ex.wapc_init();
+    this.ctx = null;
+  }
+
+  bytes(ptr, len) {
+    return Buffer.from(new Uint8Array(this.memory.buffer, ptr >>> 0, len >>> 0));
+  }
+
+  write(ptr, data) {
+    new Uint8Array(this.memory.buffer, ptr >>> 0, data.length).set(data);
+  }
+
+  /** An AssemblyScript string at ptr (UTF-16, its byte length in the header before it). */
+  asString(ptr) {
+    if (!ptr) return null;
+    const len = new Uint32Array(this.memory.buffer, (ptr >>> 0) - 4, 1)[0];
+    return Buffer.from(new Uint8Array(this.memory.buffer, ptr >>> 0, len)).toString("utf16le");
+  }
+
+  imports() {
+    const g = this;
+    const wapc = {
+      __guest_request(opPtr, payloadPtr) {
+        g.write(opPtr, g.ctx.operation);
+        g.write(payloadPtr, g.ctx.payload);
+      },
+      __guest_response(ptr, len) { g.ctx.response = g.bytes(ptr, len); },
+      __guest_error(ptr, len) { g.ctx.guestError = utf8.decode(g.bytes(ptr, len)); },
+      __host_call(bPtr, bLen, nPtr, nLen, oPtr, oLen, pPtr, pLen) {
+        const call = {
+          binding: utf8.decode(g.bytes(bPtr, bLen)),
+          namespace: utf8.decode(g.bytes(nPtr, nLen)),
+          operation: utf8.decode(g.bytes(oPtr, oLen)),
+          payload: g.bytes(pPtr, pLen),
+        };
+        if (g.recordHostCalls) g.hostCalls.push(call);
+        const ctx = g.ctx;
+        ctx.hostResp = Buffer.alloc(0);
+        ctx.hostErr = null;
+        let answer = g.intercept ? g.intercept(call) : undefined;
+        if (answer === undefined) {
+          try {
+            answer = { ok: true, body: g.host.dispatch(call.binding, call.namespace, call.operation, call.payload) };
+          } catch (e) {
+            if (!(e instanceof CallbackError)) throw e;
+            answer = { ok: false, body: e.body, error: e.message };
+          }
+        }
+        ctx.hostResp = answer.body == null ? Buffer.alloc(0) : Buffer.from(answer.body);
+        ctx.hostRespLen = answer.bodyLen ?? ctx.hostResp.length;
+        ctx.hostErr = answer.ok ? null : answer.error ?? "";
+        return answer.ok ? 1 : 0;
+      },
+      __host_response_len() { return g.ctx.hostRespLen ?? 0; },
+      __host_response(ptr) { g.write(ptr, g.ctx.hostResp); },
+      __host_error_len() { return g.ctx.hostErr == null ? 0 : enc.encode(g.ctx.hostErr).length; },
+      __host_error(ptr) { if (g.ctx.hostErr != null) g.write(ptr, enc.encode(g.ctx.hostErr)); },
+      __console_log(ptr, len) { g.consoleLogs.push(utf8.decode(g.bytes(ptr, len))); },
+    };
+    const env = {
+      // wazero's AssemblyScript abort: prints the message and exits the module with code 255.
+      abort(msg, file, line, col) {
+        const text = `${g.asString(msg)} at ${g.asString(file)}:${line}:${col}`;
+        g.aborts.push(text);
+        g.closed = "module closed with exit_code(255)";
+        throw new ExitError(255, text);
+      },
+      trace(msg, n, ...args) {
+        g.traces.push([g.asString(msg), ...args.slice(0, n)].join(" "));
+      },
+      seed() { return Date.now() * Math.random(); },
+    };
+    return { wapc, env, wasi_snapshot_preview1: this.wasi.wasiImport };
+  }
+
+  /**
+   * Calls the guest's handler like wapc-go's Invoke: { ok, body, error, trapped }. After
+   * env.abort the instance stays closed, as on wazero.
+   */
+  call(payload = Buffer.alloc(0), operation = "handler") {
+    if (this.closed) return { ok: false, body: null, error: this.closed, trapped: true };
+    const p = typeof payload === "string" ? Buffer.from(payload) : Buffer.from(payload);
+    const op = Buffer.from(operation);
+    this.ctx = { operation: op, payload: p, response: null, guestError: null, hostResp: Buffer.alloc(0), hostErr: null };
+    let result;
+    try {
+      result = this.instance.exports.__guest_call(op.length, p.length);
+    } catch (e) {
+      const ctx = this.ctx;
+      this.ctx = null;
+      if (e instanceof ExitError) return { ok: false, body: null, error: this.closed, trapped: true };
+      return { ok: false, body: null, error: `error invoking guest: ${e.message}`, guestError: ctx.guestError, trapped: true };
+    }
+    const ctx = this.ctx;
+    this.ctx = null;
+    if (ctx.guestError) return { ok: false, body: null, error: ctx.guestError, trapped: false };
+    if (result === 1) return { ok: true, body: ctx.response ?? Buffer.alloc(0), error: null, trapped: false };
+    return { ok: false, body: null, error: "call to handler was unsuccessful", trapped: false };
+  }
+
+  /** The guest's linear memory size in bytes. */
+  memorySize() {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+class ExitError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
