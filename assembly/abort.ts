@@ -26,8 +26,15 @@ export function tarmacAbort(
   lineNumber: u32 = 0,
   columnNumber: u32 = 0,
 ): void {
-  if (aborting) return; // an abort while reporting an abort: just trap
-  aborting = true;
+  if (!aborting) {
+    aborting = true; // an abort while reporting an abort just traps
+    report(message, fileName, lineNumber, columnNumber);
+  }
+  // abort never returns: end this request. __guest_call resets the stack for the next one.
+  unreachable();
+}
+
+function report(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
   let text = message !== null ? message : "abort";
   if (fileName !== null) text += " at " + fileName + ":" + lineNumber.toString() + ":" + columnNumber.toString();
   const bytes = String.UTF8.encode(text);

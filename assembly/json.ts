@@ -93,7 +93,9 @@ export class JsonWriter {
     for (let i = 0; i < n; i++) {
       const c = <u32>load<u16>(p + (<usize>i << 1));
       if (c < 0x80) {
-        if (c >= 0x20 && c != 34 && c != 92) { store<u8>(o++, <u8>c); continue; }
+        // '|' is written as \u007c: Tarmac tries protobuf before JSON, and a raw 0x7C can end the
+        // protobuf group that JSON's leading '{' opens, letting a crafted key parse as protobuf.
+        if (c >= 0x20 && c != 34 && c != 92 && c != 124) { store<u8>(o++, <u8>c); continue; }
         store<u8>(o++, 92);
         if (c == 34 || c == 92) { store<u8>(o++, <u8>c); continue; }
         if (c == 8) { store<u8>(o++, 98); continue; }
@@ -101,11 +103,11 @@ export class JsonWriter {
         if (c == 10) { store<u8>(o++, 110); continue; }
         if (c == 12) { store<u8>(o++, 102); continue; }
         if (c == 13) { store<u8>(o++, 114); continue; }
+        store<u32>(o, 0x00303075); // "u00", then two hex digits
         const hex = changetype<usize>(HEX);
-        store<u32>(o, 0x30303075); // "u000"
-        store<u8>(o + 4, <u8>load<u16>(hex + ((c >> 4) << 1)));
-        store<u8>(o + 5, <u8>load<u16>(hex + ((c & 15) << 1)));
-        o += 6;
+        store<u8>(o + 3, <u8>load<u16>(hex + ((c >> 4) << 1)));
+        store<u8>(o + 4, <u8>load<u16>(hex + ((c & 15) << 1)));
+        o += 5;
       } else if (c < 0x800) {
         store<u8>(o++, <u8>(0xC0 | (c >> 6)));
         store<u8>(o++, <u8>(0x80 | (c & 63)));

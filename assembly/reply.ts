@@ -99,9 +99,11 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
   if (code < 100 || code > 599) return new TarmacError(ErrorKind.InvalidResponse, MSG_BAD_STATUS_CODE, code, capability, operation);
   const message = st.text.length ? st.text : reply.error;
   if (code >= 400) {
+    // 400 is Tarmac's "your input is malformed"; 404 means "no such key" only where the
+    // operation says so (Tarmac answers 404 for every failed delete); the rest is the store's.
     let kind = ErrorKind.HostFailure;
     if (code == 404 && notFoundOn404) kind = ErrorKind.NotFound;
-    else if (code >= 400 && code < 500) kind = ErrorKind.InvalidInput;
+    else if (code == 400) kind = ErrorKind.InvalidInput;
     return new TarmacError(kind, message, code, capability, operation);
   }
   if (!reply.ok) {

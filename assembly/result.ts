@@ -56,7 +56,10 @@ export class Result<T> {
    */
   get value(): T {
     const e = this.error;
-    if (e !== null) abort(e.toString());
+    if (e !== null) {
+      abort(e.toString());
+      unreachable();
+    }
     return this._value;
   }
 

@@ -1,58 +1,107 @@
-// Tarmac's kvstore callbacks over JSON, answering with the real host's JSON, status codes and
-// messages, on an in-memory store that behaves like Tarmac's in-memory backend.
+// Tarmac v0.10.0's kvstore callbacks (pkg/callbacks/kvstore), answering with the real host's
+// JSON, status codes and messages, on a store that behaves like its in-memory backend (hord's
+// hashmap driver). Like Tarmac, get/set/delete try protobuf first and fall back to JSON.
 
 import { goMarshal, goUnmarshal, goBase64Decode, goBase64Encode } from "./go-json.mjs";
+import { parseProto, encodeProto } from "./protowire.mjs";
 import { CallbackError } from "./tarmac-host.mjs";
 
-/** Tarmac's in-memory backend: a map; keys() of an empty store is null. */
+/** hord's hashmap driver: keys and data must be non-empty; keys() of an empty store is null. */
 export class MemoryStore {
   constructor() { this.map = new Map(); }
-  get(key) { return this.map.has(key) ? this.map.get(key) : null; }
-  set(key, value) { this.map.set(key, Buffer.from(value)); }
-  delete(key) { this.map.delete(key); }
+  get(key) {
+    if (key === "") throw new Error("key cannot be nil");
+    if (!this.map.has(key)) throw new Error("nil value returned from database");
+    return this.map.get(key);
+  }
+  set(key, value) {
+    if (key === "") throw new Error("key cannot be nil");
+    if (value.length === 0) throw new Error("data cannot be empty");
+    this.map.set(key, Buffer.from(value));
+  }
+  delete(key) {
+    if (key === "") throw new Error("key cannot be nil");
+    this.map.delete(key);
+  }
   keys() { return this.map.size ? [...this.map.keys()] : null; }
 }
 
 const status = (code, text) => ({ code, status: text });
-const OK = () => status(200, "OK");
+const OK = status(200, "OK");
 
-// The status the host returns; a status other than 200 also fails the host call (body kept).
-function reply(obj) {
-  const body = Buffer.from(goMarshal(obj));
-  if (obj.status.code !== 200) throw new CallbackError(obj.status.status, body);
+// A status other than 200 fails the host call; the body stays readable (wapc-go keeps hostResp).
+function answer(st, body) {
+  if (st.code !== 200) throw new CallbackError(st.status, body);
   return body;
+}
+const json = (obj) => answer(obj.status, Buffer.from(goMarshal(obj)));
+const proto = (st, extra = {}) => answer(st, encodeProto({ 1: { 1: st.code, 2: st.status }, ...extra }));
+
+/** Go's base64 CorruptInputError offset, approximately: the first byte that cannot be there. */
+function badBase64Offset(s) {
+  const i = s.search(/[^A-Za-z0-9+/=\r\n]/);
+  if (i >= 0) return i;
+  const eq = s.indexOf("=");
+  return eq >= 0 ? eq : s.length - (s.length % 4);
 }
 
 /** The kvstore capability's operations for a TarmacHost, on `store`. */
 export function kvstoreCallbacks(store) {
   return {
     get(payload) {
-      const req = goUnmarshal(payload, { key: "" });
-      if (!req) return reply({ status: status(400, "Error Parsing Input"), data: "" });
-      const v = store.get(req.key);
-      if (v === null) {
-        return reply({ status: status(404, `Unable to fetch key ${req.key} - nil value returned from database`), data: "" });
+      const pb = parseProto(payload, [1]);
+      if (pb) {
+        const key = pb[1]?.at(-1)?.toString() ?? "";
+        if (key === "") return proto(status(400, "key cannot be nil"));
+        try { return proto(OK, { 2: store.get(key) }); } catch { return proto(status(404, `Unable to fetch key ${key}`)); }
       }
-      return reply({ status: OK(), data: goBase64Encode(v) });
+      const req = goUnmarshal(payload, { key: "" });
+      if (!req) return json({ status: status(400, "Error Parsing Input"), data: "" });
+      try {
+        return json({ status: OK, data: goBase64Encode(store.get(req.key)) });
+      } catch (e) {
+        return json({ status: status(404, `Unable to fetch key ${req.key} - ${e.message}`), data: "" });
+      }
     },
     set(payload) {
+      const pb = parseProto(payload, [1]);
+      if (pb) {
+        const key = pb[1]?.at(-1)?.toString() ?? "";
+        const data = pb[2]?.at(-1) ?? Buffer.alloc(0);
+        if (data.length === 0) return proto(status(400, "Data cannot be nil"));
+        if (key === "") return proto(status(400, "key cannot be nil"));
+        try { store.set(key, data); return proto(OK); } catch (e) { return proto(status(500, `Unable to store data - ${e.message}`)); }
+      }
       const req = goUnmarshal(payload, { key: "", data: "" });
-      if (!req) return reply({ status: status(400, "Error Parsing Input") });
+      if (!req) return json({ status: status(400, "Error Parsing Input") });
       const data = goBase64Decode(req.data);
-      if (data === null) return reply({ status: status(400, "Unable to decode data - illegal base64 data") });
-      if (data.length === 0) return reply({ status: status(500, `Unable to store data for key ${req.key} - data cannot be empty`) });
-      if (req.key === "") return reply({ status: status(500, `Unable to store data for key  - key cannot be empty`) });
-      store.set(req.key, data);
-      return reply({ status: OK() });
+      if (data === null) return json({ status: status(400, `Unable to decode data - illegal base64 data at input byte ${badBase64Offset(req.data)}`) });
+      try {
+        store.set(req.key, data);
+      } catch (e) {
+        return json({ status: status(500, `Unable to store data using key ${req.key} - ${e.message}`) });
+      }
+      return json({ status: OK });
     },
     delete(payload) {
+      const pb = parseProto(payload, [1]);
+      if (pb) {
+        const key = pb[1]?.at(-1)?.toString() ?? "";
+        if (key === "") return proto(status(400, "key cannot be nil"));
+        try { store.delete(key); return proto(OK); } catch { return proto(status(404, `Unable to delete key ${key}`)); }
+      }
       const req = goUnmarshal(payload, { key: "" });
-      if (!req) return reply({ status: status(400, "Error Parsing Input") });
-      store.delete(req.key);
-      return reply({ status: OK() });
+      if (!req) return json({ status: status(400, "Error Parsing Input") });
+      try {
+        store.delete(req.key);
+      } catch (e) {
+        return json({ status: status(404, `Unable to delete key ${req.key} - ${e.message}`) });
+      }
+      return json({ status: OK });
     },
     keys(payload) {
-      return reply({ keys: store.keys(), status: OK() });
+      if (payload.length !== 0) return proto(OK, { 2: undefined }); // a non-empty payload selects protobuf
+      return json({ keys: store.keys(), status: OK });
     },
   };
 }

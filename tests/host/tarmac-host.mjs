@@ -5,6 +5,7 @@
 
 import { WASI } from "node:wasi";
 import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { kvstoreCallbacks, MemoryStore } from "./kvstore.mjs";
 
 const utf8 = new TextDecoder("utf-8");
@@ -135,17 +136,19 @@ export class Guest {
       __console_log(ptr, len) { g.consoleLogs.push(utf8.decode(g.bytes(ptr, len))); },
     };
     const env = {
-      // wazero's AssemblyScript abort: prints the message and exits the module with code 255.
+      // wazero's AssemblyScript abort as wapc-go configures it (message disabled): closes the
+      // module with exit code 255. The pool keeps the closed instance, so it stays dead.
       abort(msg, file, line, col) {
-        const text = `${g.asString(msg)} at ${g.asString(file)}:${line}:${col}`;
-        g.aborts.push(text);
+        g.aborts.push(`${g.asString(msg)} at ${g.asString(file)}:${line}:${col}`);
         g.closed = "module closed with exit_code(255)";
-        throw new ExitError(255, text);
+        throw new ExitError(255, g.closed);
       },
+      // A no-op in wazero's default configuration; recorded here for tests.
       trace(msg, n, ...args) {
         g.traces.push([g.asString(msg), ...args.slice(0, n)].join(" "));
       },
-      seed() { return Date.now() * Math.random(); },
+      // wazero reads 8 random bytes and passes their bits as the f64.
+      seed() { return new Float64Array(randomBytes(8).buffer)[0]; },
     };
     return { wapc, env, wasi_snapshot_preview1: this.wasi.wasiImport };
   }
@@ -155,7 +158,7 @@ export class Guest {
    * env.abort the instance stays closed, as on wazero.
    */
   call(payload = Buffer.alloc(0), operation = "handler") {
-    if (this.closed) return { ok: false, body: null, error: this.closed, trapped: true };
+    if (this.closed) return { ok: false, body: null, error: `error invoking guest: ${this.closed}`, trapped: true };
     const p = typeof payload === "string" ? Buffer.from(payload) : Buffer.from(payload);
     const op = Buffer.from(operation);
     this.ctx = { operation: op, payload: p, response: null, guestError: null, hostResp: Buffer.alloc(0), hostErr: null };
@@ -165,14 +168,16 @@ export class Guest {
     } catch (e) {
       const ctx = this.ctx;
       this.ctx = null;
-      if (e instanceof ExitError) return { ok: false, body: null, error: this.closed, trapped: true };
-      return { ok: false, body: null, error: `error invoking guest: ${e.message}`, guestError: ctx.guestError, trapped: true };
+      // wapc-go: a trap drops any __guest_error message; the error names the trap.
+      if (e instanceof ExitError) return { ok: false, body: null, error: `error invoking guest: ${this.closed}`, guestError: ctx.guestError, trapped: true };
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      return { ok: false, body: null, error: `error invoking guest: wasm error: ${e.message}`, guestError: ctx.guestError, trapped: true };
     }
     const ctx = this.ctx;
     this.ctx = null;
     if (ctx.guestError) return { ok: false, body: null, error: ctx.guestError, trapped: false };
     if (result === 1) return { ok: true, body: ctx.response ?? Buffer.alloc(0), error: null, trapped: false };
-    return { ok: false, body: null, error: "call to handler was unsuccessful", trapped: false };
+    return { ok: false, body: null, error: `call to ${JSON.stringify(operation)} was unsuccessful`, trapped: false };
   }
 
   /** The guest's linear memory size in bytes. */

@@ -1,0 +1,16 @@
+// Builds the test guests in tests/guests into tests/build (npm test runs this first).
+import { join } from "node:path";
+import { buildWasm } from "../scripts/build.mjs";
+import { root } from "../scripts/examples.mjs";
+
+const g = (p) => join(root, "tests", "guests", p);
+const out = (name) => join(root, "tests", "build", `${name}.wasm`);
+const guests = { probe: out("kv-probe"), probeDebug: out("kv-probe.debug"), naive: out("naive-kv"), noPreset: out("no-preset") };
+
+
+await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probe });
+await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probeDebug, target: "debug" });
+await buildWasm({ config: g("naive/asconfig.json"), entry: g("naive/naive-kv.ts"), outFile: guests.naive });
+// The probe without the preset (incremental runtime, no abort override): what a user gets with plain asc.
+await buildWasm({ config: g("naive/plain.json"), entry: g("kv-probe.ts"), outFile: guests.noPreset });
+console.log("built test guests");

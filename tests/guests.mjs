@@ -1,0 +1,21 @@
+// Paths of the test guests built by tests/build-guests.mjs, and instance helpers.
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TarmacHost } from "./host/tarmac-host.mjs";
+import { Probe } from "./probe.mjs";
+
+process.removeAllListeners("warning"); // node:wasi's ExperimentalWarning
+const build = join(dirname(fileURLToPath(import.meta.url)), "build");
+export const guests = {
+  probe: join(build, "kv-probe.wasm"),
+  probeDebug: join(build, "kv-probe.debug.wasm"),
+  naive: join(build, "naive-kv.wasm"),
+  noPreset: join(build, "no-preset.wasm"),
+};
+
+/** A fresh host with an in-memory store and one probe instance: { host, guest, probe }. */
+export async function probeInstance(options = {}, wasm = guests.probe) {
+  const host = new TarmacHost(options);
+  const guest = await host.instantiate(wasm);
+  return { host, guest, probe: new Probe(guest) };
+}

@@ -1,0 +1,79 @@
+// Test guest: runs one SDK operation per request, chosen by the request's first byte, and
+// reports the result in a binary form the Node tests decode exactly (tests/probe.mjs).
+//
+// request:  [op u8][key length u32, in UTF-16 units][key as UTF-16LE][value bytes]
+// response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
+
+import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+
+const GET: u8 = 1, SET: u8 = 2, DELETE: u8 = 3, KEYS: u8 = 4, GET_STRING: u8 = 5, SET_STRING: u8 = 6;
+const TRAP: u8 = 7, ABORT: u8 = 8, FAIL: u8 = 9, OTHER_BINDING_GET: u8 = 10, B64_ENCODE: u8 = 11, B64_DECODE: u8 = 12;
+const GET_VALUE_MISUSE: u8 = 13, REPEAT_GET: u8 = 14;
+
+let other = new KVStore("other");
+
+class Out {
+  buf: u8[] = [];
+  u8(v: u8): void { this.buf.push(v); }
+  u32(v: u32): void { for (let i = 0; i < 4; i++) this.buf.push(<u8>(v >> (i * 8))); }
+  bytes(p: usize, n: usize): void { for (let i: usize = 0; i < n; i++) this.buf.push(load<u8>(p + i)); }
+  utf8(s: string): void { const b = String.UTF8.encode(s); this.u32(b.byteLength); this.bytes(changetype<usize>(b), b.byteLength); }
+  utf16(s: string): void { this.bytes(changetype<usize>(s), s.length << 1); }
+  result(): Result<Uint8Array> { const a = new Uint8Array(this.buf.length); for (let i = 0; i < this.buf.length; i++) a[i] = this.buf[i]; return ok(a); }
+}
+
+function header(out: Out, e: TarmacError | null): void {
+  if (e === null) { out.u8(0); out.u32(0); out.u32(0); return; }
+  out.u8(<u8>e.kind); out.u32(<u32>e.code); out.utf8(e.message);
+}
+
+handle((req: Uint8Array): Result<Uint8Array> => {
+  const op = req[0];
+  const keyLen = <i32>load<u32>(req.dataStart + 1);
+  const key = String.UTF16.decodeUnsafe(req.dataStart + 5, <usize>keyLen << 1);
+  const rest = req.subarray(5 + keyLen * 2);
+  const out = new Out();
+  if (op == GET || op == OTHER_BINDING_GET) {
+    const r = op == GET ? kv.get(key) : other.get(key);
+    header(out, r.error);
+    if (r.isOk) { const v = r.value; out.bytes(v.dataStart, v.length); }
+  } else if (op == SET) {
+    header(out, kv.set(key, rest));
+  } else if (op == DELETE) {
+    header(out, kv.delete(key));
+  } else if (op == KEYS) {
+    const r = kv.keys();
+    header(out, r.error);
+    if (r.isOk) { const ks = r.value; out.u32(ks.length); for (let i = 0; i < ks.length; i++) out.utf8(ks[i]); }
+  } else if (op == GET_STRING) {
+    const r = kv.getString(key);
+    header(out, r.error);
+    if (r.isOk) out.utf16(r.value);
+  } else if (op == SET_STRING) {
+    header(out, kv.setString(key, String.UTF16.decodeUnsafe(rest.dataStart, rest.length & ~1)));
+  } else if (op == TRAP) {
+    unreachable();
+  } else if (op == ABORT) {
+    abort("boom: " + key);
+  } else if (op == FAIL) {
+    return Result.fail<Uint8Array>(key);
+  } else if (op == B64_ENCODE) {
+    header(out, null); out.utf8(base64Encode(rest));
+  } else if (op == B64_DECODE) {
+    const d = base64Decode(String.UTF8.decode(rest.slice().buffer));
+    if (d === null) out.u8(1); else { out.u8(0); out.bytes(d.dataStart, d.length); }
+  } else if (op == GET_VALUE_MISUSE) {
+    const r = kv.get(key);
+    const v = r.value; // aborts the request when r is an error
+    header(out, null); out.bytes(v.dataStart, v.length);
+  } else if (op == REPEAT_GET) {
+    const n = <i32>load<u32>(rest.dataStart);
+    let failures = 0;
+    for (let i = 0; i < n; i++) if (!kv.get(key).isOk) failures++;
+    header(out, null); out.u32(failures);
+  } else {
+    return Result.fail<Uint8Array>("unknown op");
+  }
+  return out.result();
+});
