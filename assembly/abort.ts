@@ -1,9 +1,10 @@
-// The `abort` the shipped preset installs (`use: abort=...`). wazero's own `env.abort` exits the
-// whole instance, which Tarmac's pool may keep handing out dead. This one reports the message as
-// the request's error through `__guest_error`; the `unreachable` the compiler puts after every
-// abort then ends only the current request.
+// The `abort` the shipped preset installs (`use: abort=...`). wazero's own `env.abort` closes the
+// whole instance, which Tarmac's pool keeps handing out dead. This one reports the message
+// through `__guest_error` and Tarmac's logger, then traps: that ends only the current request,
+// since `__guest_call` resets the shadow stack for the next one.
 
 import { __guest_error } from "@wapc/as-guest/assembly/index";
+import { callHost } from "./host";
 
 let aborting = false;
 
@@ -39,4 +40,7 @@ function report(message: string | null, fileName: string | null, lineNumber: u32
   if (fileName !== null) text += " at " + fileName + ":" + lineNumber.toString() + ":" + columnNumber.toString();
   const bytes = String.UTF8.encode(text);
   __guest_error(<i32>changetype<usize>(bytes), bytes.byteLength);
+  // wapc-go drops the __guest_error message when the call then traps, so also log it, where
+  // Tarmac's operators will see it.
+  callHost("tarmac", "logger", "error", changetype<usize>(bytes), bytes.byteLength);
 }

@@ -79,12 +79,13 @@ let replyBuf: usize = 0;
 let replyCap: usize = 0;
 
 // The binding/namespace/operation names of the last call, kept as UTF-8 so a call allocates nothing for them.
+// (No allocation at the top level: SDK files start before the runtime's own globals exist.)
 let lastBinding = "";
-let lastBindingBytes = new ArrayBuffer(0);
+let lastBindingBytes: ArrayBuffer | null = null;
 let lastNamespace = "";
-let lastNamespaceBytes = new ArrayBuffer(0);
+let lastNamespaceBytes: ArrayBuffer | null = null;
 let lastOperation = "";
-let lastOperationBytes = new ArrayBuffer(0);
+let lastOperationBytes: ArrayBuffer | null = null;
 
 /**
  * Calls the host with `payloadLen` bytes at `payloadPtr`. The bytes are only read during the call.
@@ -100,10 +101,10 @@ export function callHost(binding: string, namespace: string, operation: string, 
     memory.copy(changetype<usize>(copy), payloadPtr, payloadLen);
     return fake(binding, namespace, operation, copy);
   }
-  if (binding != lastBinding) { lastBinding = binding; lastBindingBytes = String.UTF8.encode(binding); }
-  if (namespace != lastNamespace) { lastNamespace = namespace; lastNamespaceBytes = String.UTF8.encode(namespace); }
-  if (operation != lastOperation) { lastOperation = operation; lastOperationBytes = String.UTF8.encode(operation); }
-  const b = lastBindingBytes, n = lastNamespaceBytes, o = lastOperationBytes;
+  let b = lastBindingBytes, n = lastNamespaceBytes, o = lastOperationBytes;
+  if (!b || binding != lastBinding) { lastBinding = binding; lastBindingBytes = b = String.UTF8.encode(binding); }
+  if (!n || namespace != lastNamespace) { lastNamespace = namespace; lastNamespaceBytes = n = String.UTF8.encode(namespace); }
+  if (!o || operation != lastOperation) { lastOperation = operation; lastOperationBytes = o = String.UTF8.encode(operation); }
   const ok = __host_call(
     <i32>changetype<usize>(b), b.byteLength,
     <i32>changetype<usize>(n), n.byteLength,

@@ -107,7 +107,7 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
     return new TarmacError(kind, message, code, capability, operation);
   }
   if (!reply.ok) {
-    return new TarmacError(ErrorKind.HostFailure, MSG_HOST_STATUS_MISMATCH + ": " + reply.error, code, capability, operation);
+    return new TarmacError(ErrorKind.InvalidResponse, MSG_HOST_STATUS_MISMATCH + ": " + reply.error, code, capability, operation);
   }
   return null;
 }

@@ -11,6 +11,7 @@ export const guests = {
   probeDebug: join(build, "kv-probe.debug.wasm"),
   naive: join(build, "naive-kv.wasm"),
   noPreset: join(build, "no-preset.wasm"),
+  noHandler: join(build, "no-handler.wasm"),
 };
 
 /** A fresh host with an in-memory store and one probe instance: { host, guest, probe }. */

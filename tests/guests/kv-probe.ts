@@ -29,6 +29,7 @@ function header(out: Out, e: TarmacError | null): void {
 }
 
 handle((req: Uint8Array): Result<Uint8Array> => {
+  if (req.length < 5) return Result.fail<Uint8Array>("short request: " + req.length.toString() + " bytes");
   const op = req[0];
   const keyLen = <i32>load<u32>(req.dataStart + 1);
   const key = String.UTF16.decodeUnsafe(req.dataStart + 5, <usize>keyLen << 1);

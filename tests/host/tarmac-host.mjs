@@ -7,6 +7,7 @@ import { WASI } from "node:wasi";
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { kvstoreCallbacks, MemoryStore } from "./kvstore.mjs";
+import { loggerCallbacks } from "./logger.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
@@ -29,6 +30,9 @@ export class TarmacHost {
     this.store = store;
     this.capabilities = { ...capabilities };
     if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store);
+    /** Every message the guests logged through Tarmac's logger: { level, message }. */
+    this.logs = [];
+    this.capabilities.logger ??= loggerCallbacks(this.logs);
     this.log = log;
   }
 

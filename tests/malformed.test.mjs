@@ -1,0 +1,90 @@
+// Nothing the host returns can make the guest trap: every malformed reply is an
+// InvalidResponse error and the same instance serves the next call.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { probeInstance } from "./guests.mjs";
+import { Kind } from "./probe.mjs";
+
+const S = `"status":{"code":200,"status":"OK"}`;
+
+// Bodies for a successful (ok=1) get that must each be rejected as an invalid response.
+export const MALFORMED_GET = [
+  "", "   ", "{", "}", "null", "[]", "true", "0", `"str"`, "{}", `{"data":"aGk="}`,
+  `{${S},"data":"aGk="} trailing`, `{${S},"data":"aGk="}}`, `{${S},"data":"aGk="`, `{${S},"data":"aG`,
+  `{${S},"data":5}`, `{${S},"data":true}`, `{${S},"data":[]}`, `{${S},"data":{}}`, `{${S}}`,
+  `{"status":{"code":"200","status":"OK"},"data":"aGk="}`, `{"status":{"code":2.5e2},"data":"aGk="}`,
+  `{"status":{"code":200.0},"data":"aGk="}`, `{"status":{"code":99999999999},"data":"aGk="}`,
+  `{"status":{"code":-1},"data":"aGk="}`, `{"status":{"code":0},"data":"aGk="}`, `{"status":{"code":1e400},"data":"aGk="}`,
+  `{"status":{"code":007},"data":"aGk="}`, `{"status":{"code":-},"data":"aGk="}`, `{"status":{"code":+200},"data":"aGk="}`,
+  `{"status":{"code":200,"status":5},"data":"aGk="}`, `{"status":null,"data":"aGk="}`, `{"status":[],"data":"aGk="}`,
+  `{"status":"OK","data":"aGk="}`, `{${S},"data":"aGk"}`, `{${S},"data":"aGk=\\n"}`, `{${S},"data":" aGk="}`,
+  `{${S},"data":"é==="}`, `{${S},"data":"@@@@"}`, `{${S},"data":"===="}`, `{${S},"data":"aGVsbG8=aGVsbG8="}`,
+  `{${S},"data":"aGk=="}`, `{${S},"data":"aGl="}`, `{${S},"data":"aR=="}`, `{${S},"data":"a==="}`,
+  `{${S},"data":"aGk=",}`, `{${S},,"data":"aGk="}`, `{${S} "data":"aGk="}`, `{'data':'aGk='}`,
+  `{${S},"data":"aGk=\u0001"}`, `{${S},"data":"\\x41"}`, `{${S},"data":"\\u12"}`, `{${S},"x":"\\ud800\\u"}`,
+  `{${S},"x":${"[".repeat(5000)}${"]".repeat(5000)},"data":"aGk="}`, `{${S},"x":${"[".repeat(100000)}}`,
+  `{${S},"x":NaN,"data":"aGk="}`, `{${S},"x":01,"data":"aGk="}`, `{${S},"x":1.,"data":"aGk="}`, `{${S},"x":.5,"data":"aGk="}`,
+  `{${S},"x":nul,"data":"aGk="}`, `{${S},"x":tru,"data":"aGk="}`, `{${S},"x":falsey,"data":"aGk="}`,
+];
+
+// Invalid UTF-8 inside strings, as raw bytes.
+const BAD_UTF8 = [
+  Buffer.concat([Buffer.from(`{${S},"data":"aGk=","x":"`), Buffer.from([0x6b, 0xff, 0xfe, 0x6b]), Buffer.from(`"}`)]),
+  Buffer.concat([Buffer.from(`{${S},"data":"aGk=","x":"`), Buffer.from([0xc0, 0x80]), Buffer.from(`"}`)]),
+  Buffer.concat([Buffer.from(`{${S},"data":"aGk=","x":"`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(`"}`)]),
+  Buffer.concat([Buffer.from(`{${S},"data":"aGk=","x":"`), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from(`"}`)]),
+  Buffer.concat([Buffer.from(`{${S},"data":"aGk=","x":"`), Buffer.from([0xe2, 0x82]), Buffer.from(`"}`)]),
+  Buffer.concat([Buffer.from(`{${S},"data":"aGk=","x":"`), Buffer.from([0xe2])]),
+];
+
+async function expectInvalid(bodies, operation, call, ok = true) {
+  const { guest, probe } = await probeInstance();
+  probe.set("k", Buffer.from("good"));
+  for (const body of bodies) {
+    guest.intercept = (c) => (c.operation === operation ? { ok, error: ok ? undefined : "failed", body: Buffer.from(body) } : undefined);
+    const r = call(probe);
+    assert.equal(r.kind, Kind.InvalidResponse, `${operation} ${JSON.stringify(body.toString()).slice(0, 120)} -> ${r.kind} ${r.message}`);
+    guest.intercept = null;
+    assert.deepEqual(probe.get("k").value, Buffer.from("good"), "the next call on the instance succeeds");
+  }
+}
+
+test("get: malformed JSON, wrong types, bad status, bad base64 and bad UTF-8 are invalid responses", async () => {
+  await expectInvalid([...MALFORMED_GET, ...BAD_UTF8], "get", (p) => p.get("k"));
+});
+
+test("get: the same bodies on a failed host call are invalid responses too (not not-found)", async () => {
+  await expectInvalid(MALFORMED_GET.filter((b) => b.trim() !== ""), "get", (p) => p.get("k"), false);
+});
+
+test("set, delete and keys: malformed replies are invalid responses", async () => {
+  const status = MALFORMED_GET.filter((b) => !b.startsWith(`{${S}`) && b !== `{"data":"aGk="}`);
+  await expectInvalid(status, "set", (p) => p.set("k2", Buffer.from("v")));
+  await expectInvalid(status, "delete", (p) => p.delete("k2"));
+  const keys = [...status, `{${S},"keys":"a"}`, `{${S},"keys":[1]}`, `{${S},"keys":[null]}`, `{${S},"keys":["a",]}`,
+    `{${S},"keys":["a" "b"]}`, `{${S},"keys":{}}`, `{${S},"keys":["\\ud800x"],"x":}`];
+  await expectInvalid(keys, "keys", (p) => p.keys());
+});
+
+test("a host that announces a body larger than the runtime can hold is an invalid response", async () => {
+  const { guest, probe } = await probeInstance();
+  probe.set("k", Buffer.from("good"));
+  guest.intercept = () => ({ ok: true, body: Buffer.alloc(0), bodyLen: 0x7fffffff });
+  assert.equal(probe.get("k").kind, Kind.InvalidResponse);
+  guest.intercept = null;
+  assert.deepEqual(probe.get("k").value, Buffer.from("good"));
+});
+
+test("a response with 'data': null is an empty value, as Go decodes it", async () => {
+  const { guest, probe } = await probeInstance();
+  guest.intercept = () => ({ ok: true, body: Buffer.from(`{${S},"data":null}`) });
+  const r = probe.get("k");
+  assert.equal(r.kind, Kind.OK);
+  assert.equal(r.value.length, 0);
+});
+
+test("escaped lone surrogates in keys become U+FFFD, as in Go; escaped pairs are kept", async () => {
+  const { guest, probe } = await probeInstance();
+  guest.intercept = () => ({ ok: true, body: Buffer.from(`{${S},"keys":["a\\ud800b","\\ud83d\\ude00","\\u003c\\u0026\\u003e","\\"\\\\\\/\\b\\f\\n\\r\\t"]}`) });
+  assert.deepEqual(probe.keys().keys, ["a\ufffdb", "😀", "<&>", "\"\\/\b\f\n\r\t"]);
+});
