@@ -11,6 +11,7 @@ import { Result } from "./result";
 import { MSG_NO_HANDLER, MSG_HANDLER_FAILED } from "./errors";
 import { decodeUtf8 } from "./utf8";
 import { resetAbort } from "./abort";
+import { noteBytes, takeLargeBytes } from "./host";
 
 /** A function handler: the request body in, a response body or an error out. */
 export type Handler = (request: Uint8Array) => Result<Uint8Array>;
@@ -19,6 +20,7 @@ let registered: Handler | null = null;
 
 // Requests larger than this are refused rather than allocated (the runtime's largest block).
 const MAX_REQUEST: usize = (1 << 30) - 64;
+const COLLECT_AFTER: usize = 1 << 20;
 
 /**
  * Registers the function's handler. Call it once, at the top level of the entry file; it only
@@ -61,15 +63,21 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
     guestError(MSG_NO_HANDLER);
     return false;
   }
+  noteBytes(payloadLen);
   const result = fn(payload);
   const error = result.error;
-  if (error === null) {
+  let ok = error === null;
+  if (ok) {
     const body = result.unwrapOr(payload);
+    noteBytes(body.length);
     __guest_response(<i32>body.dataStart, body.length);
-    return true;
+  } else {
+    guestError(error!.message.length ? error!.message : MSG_HANDLER_FAILED);
   }
-  guestError(error.message.length ? error.message : MSG_HANDLER_FAILED);
-  return false;
+  // After a request that moved megabytes, collect now rather than let the incremental GC's
+  // lag grow the instance; the cost is small next to the bytes moved.
+  if (takeLargeBytes(COLLECT_AFTER)) __collect();
+  return ok;
 }
 
 /**

@@ -78,6 +78,23 @@ const REPLY_MAX: usize = (1 << 30) - 64;
 let replyBuf: usize = 0;
 let replyCap: usize = 0;
 
+// Bytes of large buffers this request went through; __guest_call collects garbage after a
+// request that moved a lot, so the incremental GC's lag does not grow the instance.
+let largeBytes: usize = 0;
+const LARGE: usize = 1 << 16;
+
+/** Notes a buffer of `n` bytes (only large ones count). `noteBytes(payload.length)` */
+export function noteBytes(n: usize): void {
+  if (n >= LARGE) largeBytes += n;
+}
+
+/** Whether this request moved more than `limit` bytes in large buffers; resets the count. `if (takeLargeBytes(1 << 20)) __collect();` */
+export function takeLargeBytes(limit: usize): bool {
+  const over = largeBytes > limit;
+  largeBytes = 0;
+  return over;
+}
+
 // The binding/namespace/operation names of the last call, kept as UTF-8 so a call allocates nothing for them.
 // (No allocation at the top level: SDK files start before the runtime's own globals exist.)
 let lastBinding = "";
@@ -95,6 +112,7 @@ let lastOperationBytes: ArrayBuffer | null = null;
  * ```
  */
 export function callHost(binding: string, namespace: string, operation: string, payloadPtr: usize, payloadLen: usize): HostReply {
+  noteBytes(payloadLen);
   const fake = injected;
   if (fake) {
     const copy = new ArrayBuffer(<i32>payloadLen);
@@ -134,6 +152,7 @@ export function callHost(binding: string, namespace: string, operation: string, 
     __host_response(<i32>replyBuf);
     reply.bodyPtr = replyBuf;
     reply.bodyLen = len;
+    noteBytes(len << 1); // the reply, and what gets decoded from it
   }
   return reply;
 }
