@@ -1,0 +1,78 @@
+// As a user would: pack the package, install the tarball into a fresh project, build a
+// function with plain `asc` and the shipped preset, and run it. In-repo relative imports
+// cannot hide a packaging mistake here.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { root } from "../scripts/examples.mjs";
+import { TarmacHost } from "./host/tarmac-host.mjs";
+
+let dir;
+const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const asc = (cwd, config) => spawnSync("npx", ["--no-install", "asc", "--config", config, "--target", "release"], { cwd, encoding: "utf8" });
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "tarmac-as-user-"));
+  const tgz = sh("npm", ["pack", "--silent", "--pack-destination", dir], root).trim().split("\n").pop();
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "my-function", private: true, type: "module" }));
+  sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, tgz)], dir);
+  mkdirSync(join(dir, "assembly"));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = (name, entry, extra = {}) => writeFileSync(join(dir, name), JSON.stringify({
+  extends: "./node_modules/tarmac-as/preset.json",
+  entries: [entry],
+  options: extra,
+  targets: { release: { outFile: `build/${name}.wasm` } },
+}));
+
+test("the tarball holds the library, the preset and its transform, and nothing from tests", () => {
+  const files = readdirSync(join(dir, "node_modules", "tarmac-as"), { recursive: true });
+  for (const f of ["preset.json", "transform/check-exports.js", "assembly/index.ts", "assembly/kv.ts", "README.md"]) assert.ok(files.includes(f), f);
+  assert.ok(!files.some((f) => f.startsWith("tests") || f.startsWith("bench") || f.startsWith("examples")));
+});
+
+test("a function whose entry is assembly/index.ts builds with plain asc and the preset, and runs", async () => {
+  writeFileSync(join(dir, "assembly", "index.ts"), `
+import { handle, ok, fail, kv, ErrorKind, Result, text } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+
+handle((request: Uint8Array): Result<Uint8Array> => {
+  const previous = kv.getString("last");
+  if (previous.isErr && previous.error!.kind != ErrorKind.NotFound) return fail(previous.error!.message);
+  const err = kv.setString("last", text(request));
+  if (err) return fail(err.message);
+  return ok(previous.isOk ? "previous: " + previous.value : "first");
+});
+`);
+  config("asconfig.json", "assembly/index.ts");
+  const r = asc(dir, "asconfig.json");
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const guest = await new TarmacHost().instantiate(join(dir, "build", "asconfig.json.wasm"));
+  assert.equal(guest.call("one").body.toString(), "first");
+  assert.equal(guest.call("two").body.toString(), "previous: one");
+  assert.ok(!WebAssembly.Module.imports(guest.module).some((i) => i.module === "env" && i.name === "abort"), "the preset's abort replaces env.abort");
+});
+
+test("a module that would not export __guest_call fails the build with a message that says what to do", () => {
+  writeFileSync(join(dir, "assembly", "forgot.ts"), `
+import { handle, ok, Result } from "tarmac-as/assembly";
+handle((request: Uint8Array): Result<Uint8Array> => ok("hi"));
+`);
+  config("forgot.json", "assembly/forgot.ts");
+  const r = asc(dir, "forgot.json");
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr + r.stdout, /does not export __guest_call[\s\S]*export \{ __guest_call \} from "tarmac-as\/assembly"/);
+});
+
+test("json-as's transform with an index.ts entry (which it empties) fails the build instead of shipping an empty module", () => {
+  config("with-json-as.json", "assembly/index.ts", { transform: ["json-as/transform"] });
+  const r = asc(dir, "with-json-as.json");
+  assert.notEqual(r.status, 0, "the build must not succeed silently");
+  assert.match(r.stderr + r.stdout, /does not export __guest_call[\s\S]*rename the[\s\S]*entry file/);
+});
