@@ -11,3 +11,4 @@ export { HostReply, HostCall, setHostCall } from "./host";
 export { base64Encode, base64Decode } from "./base64";
 export { isValidUnicode } from "./utf8";
 export { tarmacAbort } from "./abort";
+export { now } from "./time";

@@ -93,3 +93,13 @@ test("a runtime error in user code (a 4 GiB string) traps only that request, and
   assert.equal(r.guestError, "Allocation too large at ~lib/rt/itcms.ts:261:31", "the compiler-inserted abort carries file:line:column");
   assert.equal(probe.set("k", Buffer.from("v")).kind, Kind.OK);
 });
+
+test("now() reads the clock through WASI preview1 (AssemblyScript's Date.now would import env.Date.now)", async () => {
+  const { guest } = await probeInstance();
+  const r = guest.call(request(Op.NOW));
+  const ms = Number(r.body.subarray(13).toString());
+  assert.ok(Math.abs(ms - Date.now()) < 5000, `${ms}`);
+  const imports = WebAssembly.Module.imports(guest.module).map((i) => `${i.module}.${i.name}`);
+  assert.ok(imports.includes("wasi_snapshot_preview1.clock_time_get"));
+  assert.ok(!imports.some((i) => i.startsWith("env.Date")));
+});

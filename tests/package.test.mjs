@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "../scripts/examples.mjs";
@@ -37,26 +37,21 @@ test("the tarball holds the library, the preset and its transform, and nothing f
   assert.ok(!files.some((f) => f.startsWith("tests") || f.startsWith("bench") || f.startsWith("examples")));
 });
 
-test("a function whose entry is assembly/index.ts builds with plain asc and the preset, and runs", async () => {
-  writeFileSync(join(dir, "assembly", "index.ts"), `
-import { handle, ok, fail, kv, ErrorKind, Result, text } from "tarmac-as/assembly";
-export { __guest_call } from "tarmac-as/assembly";
-
-handle((request: Uint8Array): Result<Uint8Array> => {
-  const previous = kv.getString("last");
-  if (previous.isErr && previous.error!.kind != ErrorKind.NotFound) return fail(previous.error!.message);
-  const err = kv.setString("last", text(request));
-  if (err) return fail(err.message);
-  return ok(previous.isOk ? "previous: " + previous.value : "first");
-});
-`);
-  config("asconfig.json", "assembly/index.ts");
+test("the README's complete function (entry assembly/index.ts) builds with plain asc and its asconfig, and runs", async () => {
+  // Taken from the README, so the README stays true.
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const block = (after, lang) => readme.split(after)[1].split("```" + lang + "\n")[1].split("```")[0];
+  writeFileSync(join(dir, "asconfig.json"), block("`asconfig.json`:", "json"));
+  writeFileSync(join(dir, "assembly", "index.ts"), block("`assembly/index.ts`:", "ts"));
   const r = asc(dir, "asconfig.json");
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  const guest = await new TarmacHost().instantiate(join(dir, "build", "asconfig.json.wasm"));
-  assert.equal(guest.call("one").body.toString(), "first");
-  assert.equal(guest.call("two").body.toString(), "previous: one");
+  const guest = await new TarmacHost().instantiate(join(dir, "build", "function.wasm"));
+  assert.equal(guest.call("Ada").body.toString(), "Hello, Ada! Before you: nobody.");
+  assert.equal(guest.call("Grace").body.toString(), "Hello, Grace! Before you: Ada.");
+  assert.equal(guest.call("").body.toString(), "Hello, stranger! Before you: Grace.");
   assert.ok(!WebAssembly.Module.imports(guest.module).some((i) => i.module === "env" && i.name === "abort"), "the preset's abort replaces env.abort");
+  const down = await new TarmacHost({ kvstore: false }).instantiate(join(dir, "build", "function.wasm"));
+  assert.match(down.call("x").error, /^key:value store failed: kvstore\.get: unavailable/);
 });
 
 test("a module that would not export __guest_call fails the build with a message that says what to do", () => {
@@ -71,7 +66,7 @@ handle((request: Uint8Array): Result<Uint8Array> => ok("hi"));
 });
 
 test("json-as's transform with an index.ts entry (which it empties) fails the build instead of shipping an empty module", () => {
-  config("with-json-as.json", "assembly/index.ts", { transform: ["json-as/transform"] });
+  config("with-json-as.json", "assembly/index.ts", { transform: ["json-as/transform"] }); // index.ts from the README test
   const r = asc(dir, "with-json-as.json");
   assert.notEqual(r.status, 0, "the build must not succeed silently");
   assert.match(r.stderr + r.stdout, /does not export __guest_call[\s\S]*rename the[\s\S]*entry file/);

@@ -4,12 +4,12 @@
 // request:  [op u8][key length u32, in UTF-16 units][key as UTF-16LE][value bytes]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
 
-import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode } from "tarmac-as/assembly";
+import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode, now } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
 const GET: u8 = 1, SET: u8 = 2, DELETE: u8 = 3, KEYS: u8 = 4, GET_STRING: u8 = 5, SET_STRING: u8 = 6;
 const TRAP: u8 = 7, ABORT: u8 = 8, FAIL: u8 = 9, OTHER_BINDING_GET: u8 = 10, B64_ENCODE: u8 = 11, B64_DECODE: u8 = 12;
-const GET_VALUE_MISUSE: u8 = 13, REPEAT_GET: u8 = 14;
+const GET_VALUE_MISUSE: u8 = 13, REPEAT_GET: u8 = 14, NOW: u8 = 15;
 
 let other = new KVStore("other");
 
@@ -86,6 +86,8 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     let failures = 0;
     for (let i = 0; i < n; i++) if (!kv.get(key).isOk) failures++;
     header(out, null); out.u32(failures);
+  } else if (op == NOW) {
+    header(out, null); out.utf8(now().toString());
   } else {
     return Result.fail<Uint8Array>("unknown op");
   }
