@@ -264,29 +264,39 @@ export class JsonReader {
 
   /** Consumes `{`. Then call `nextKey` until it returns false. */
   startObject(): bool {
-    if (this.peek() != JsonType.Object) return this.fail();
-    this.pos++;
-    this.first = true;
-    return true;
+    return this.open(JsonType.Object);
   }
 
   /** Moves to the next key of the current object; false (and past `}`) at its end. */
   nextKey(): bool {
+    if (!this.advance(125)) return false;
     this.ws();
-    if (this.failed || this.pos >= this.end) return this.fail();
-    let c = load<u8>(this.pos);
-    if (c == 125) { this.pos++; this.first = false; return false; }
-    if (!this.first) {
-      if (c != 44) return this.fail();
-      this.pos++;
-      this.ws();
-    }
-    this.first = false;
     if (!this.stringSpan()) return false;
     this.keyStart = this.spanStart; this.keyEnd = this.spanEnd; this.keyEscaped = this.spanEscaped;
     this.ws();
     if (this.pos >= this.end || load<u8>(this.pos) != 58) return this.fail();
     this.pos++;
+    return true;
+  }
+
+  private open(type: JsonType): bool {
+    if (this.peek() != type) return this.fail();
+    this.pos++;
+    this.first = true;
+    return true;
+  }
+
+  // Steps over the `,` before a member, or past the `close` byte that ends the container.
+  private advance(close: u8): bool {
+    this.ws();
+    if (this.failed || this.pos >= this.end) return this.fail();
+    const c = load<u8>(this.pos);
+    if (c == close) { this.pos++; this.first = false; return false; }
+    if (!this.first) {
+      if (c != 44) return this.fail();
+      this.pos++;
+    }
+    this.first = false;
     return true;
   }
 
@@ -310,24 +320,12 @@ export class JsonReader {
 
   /** Consumes `[`. Then call `nextItem` before each element until it returns false. */
   startArray(): bool {
-    if (this.peek() != JsonType.Array) return this.fail();
-    this.pos++;
-    this.first = true;
-    return true;
+    return this.open(JsonType.Array);
   }
 
   /** True if another element follows in the current array; false (and past `]`) at its end. */
   nextItem(): bool {
-    this.ws();
-    if (this.failed || this.pos >= this.end) return this.fail();
-    const c = load<u8>(this.pos);
-    if (c == 93) { this.pos++; this.first = false; return false; }
-    if (!this.first) {
-      if (c != 44) return this.fail();
-      this.pos++;
-    }
-    this.first = false;
-    return true;
+    return this.advance(93);
   }
 
   /**
