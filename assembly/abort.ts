@@ -2,9 +2,11 @@
 // whole instance, which Tarmac's pool keeps handing out dead. This one reports the message
 // through `__guest_error` and Tarmac's logger, then traps: that ends only the current request,
 // since `__guest_call` resets the shadow stack for the next one.
+//
+// It allocates no managed objects (abort also runs when allocation fails) and pulls in no
+// number formatting, so it costs every module little.
 
-import { __guest_error } from "@wapc/as-guest/assembly/index";
-import { callHost } from "./host";
+import { __guest_error, __host_call } from "./wapc";
 
 let aborting = false;
 
@@ -35,12 +37,34 @@ export function tarmacAbort(
   unreachable();
 }
 
-function report(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {
-  let text = message !== null ? message : "abort";
-  if (fileName !== null) text += " at " + fileName + ":" + lineNumber.toString() + ":" + columnNumber.toString();
-  const bytes = String.UTF8.encode(text);
-  __guest_error(<i32>changetype<usize>(bytes), bytes.byteLength);
-  // wapc-go drops the __guest_error message when the call then traps, so also log it, where
-  // Tarmac's operators will see it.
-  callHost("tarmac", "logger", "error", changetype<usize>(bytes), bytes.byteLength);
+function report(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  const text = message !== null ? message : "abort";
+  let size = <usize>String.UTF8.byteLength(text);
+  if (fileName !== null) size += 4 + <usize>String.UTF8.byteLength(fileName) + 22;
+  const buf = heap.alloc(size);
+  let p = buf + String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, buf);
+  if (fileName !== null) {
+    store<u32>(p, 0x20746120); // " at "
+    p += 4;
+    p += String.UTF8.encodeUnsafe(changetype<usize>(fileName), fileName.length, p);
+    p = writeNumber(writeNumber(p, line), column);
+  }
+  const len = (p - buf);
+  __guest_error(buf, len);
+  // wapc-go drops the __guest_error message when the call then traps: log it for operators too.
+  const names = memory.data<u8>([116, 97, 114, 109, 97, 99, 108, 111, 103, 103, 101, 114, 101, 114, 114, 111, 114]);
+  __host_call(names, 6, names + 6, 6, names + 12, 5, buf, len);
+  heap.free(buf);
+}
+
+// Writes ":" and the decimal digits of n.
+function writeNumber(p: usize, n: u32): usize {
+  store<u8>(p++, 58);
+  let digits = 1;
+  for (let x = n; x >= 10; x /= 10) digits++;
+  for (let i = digits - 1; i >= 0; i--) {
+    store<u8>(p + i, <u8>(48 + n % 10));
+    n /= 10;
+  }
+  return p + digits;
 }

@@ -8,7 +8,8 @@
 //
 // Its lookup tables are built on first use in heap memory, so they cost nothing in the module.
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// @ts-ignore: decorator
+@lazy @inline const ALPHABET: string = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const INVALID: u32 = 0x01FFFFFF;
 
 let encodeTable: usize = 0; // 4096 x u16: two output characters for each 12-bit input

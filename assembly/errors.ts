@@ -65,23 +65,43 @@ export class TarmacError extends Error {
   }
 }
 
-// Messages the SDK writes itself. The host's own messages are passed through unchanged.
-export const MSG_EMPTY_KEY = "key must not be empty";
-export const MSG_EMPTY_VALUE = "value must not be empty (Tarmac rejects empty data)";
-export const MSG_LONE_SURROGATE = "text contains a lone surrogate and is not valid Unicode";
-export const MSG_TOO_LARGE = "input is too large";
-export const MSG_CALLBACK_NOT_FOUND = "callback not found";
-export const MSG_UNAVAILABLE = "capability is not enabled on this Tarmac host (callback not found)";
-export const MSG_HOST_FAILED = "host call failed without a message";
-export const MSG_HOST_STATUS_MISMATCH = "host call failed but its status says success";
-export const MSG_EMPTY_RESPONSE = "empty response";
-export const MSG_INVALID_JSON = "response is not valid JSON";
-export const MSG_RESPONSE_TOO_LARGE = "response is too large to read";
-export const MSG_NO_STATUS = "response has no status code";
-export const MSG_BAD_STATUS_CODE = "status code is out of range";
-export const MSG_BAD_BASE64 = "data is not valid standard padded base64";
-export const MSG_NOT_UTF8 = "value is not valid UTF-8";
-export const MSG_HANDLER_FAILED = "handler failed";
-export const MSG_NO_HANDLER = "no handler registered: call handle(fn) at the top level of your entry file";
-export const MSG_NO_DATA = "response has no data";
-export const MSG_BAD_KEYS = "keys is not an array of strings";
+// Messages the SDK writes itself (lazy and inlined, as in AssemblyScript's std/util/error.ts, so
+// a module carries only the ones it can produce). The host's own messages pass through unchanged.
+// @ts-ignore: decorator
+@lazy @inline export const E_EMPTY_KEY: string = "key must not be empty";
+// @ts-ignore: decorator
+@lazy @inline export const E_EMPTY_VALUE: string = "value must not be empty (Tarmac rejects empty data)";
+// @ts-ignore: decorator
+@lazy @inline export const E_LONE_SURROGATE: string = "text contains a lone surrogate and is not valid Unicode";
+// @ts-ignore: decorator
+@lazy @inline export const E_TOO_LARGE: string = "input is too large";
+// @ts-ignore: decorator
+@lazy @inline export const E_CALLBACK_NOT_FOUND: string = "callback not found";
+// @ts-ignore: decorator
+@lazy @inline export const E_UNAVAILABLE: string = "capability is not enabled on this Tarmac host (callback not found)";
+// @ts-ignore: decorator
+@lazy @inline export const E_HOST_FAILED: string = "host call failed without a message";
+// @ts-ignore: decorator
+@lazy @inline export const E_HOST_STATUS_MISMATCH: string = "host call failed but its status says success";
+// @ts-ignore: decorator
+@lazy @inline export const E_EMPTY_RESPONSE: string = "empty response";
+// @ts-ignore: decorator
+@lazy @inline export const E_INVALID_JSON: string = "response is not valid JSON";
+// @ts-ignore: decorator
+@lazy @inline export const E_RESPONSE_TOO_LARGE: string = "response is too large to read";
+// @ts-ignore: decorator
+@lazy @inline export const E_NO_STATUS: string = "response has no status code";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_STATUS_CODE: string = "status code is out of range";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_BASE64: string = "data is not valid standard padded base64";
+// @ts-ignore: decorator
+@lazy @inline export const E_NOT_UTF8: string = "value is not valid UTF-8";
+// @ts-ignore: decorator
+@lazy @inline export const E_HANDLER_FAILED: string = "handler failed";
+// @ts-ignore: decorator
+@lazy @inline export const E_NO_HANDLER: string = "no handler registered: call handle(fn) at the top level of your entry file";
+// @ts-ignore: decorator
+@lazy @inline export const E_NO_DATA: string = "response has no data";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_KEYS: string = "keys is not an array of strings";

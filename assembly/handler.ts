@@ -6,9 +6,9 @@
 //   export { __guest_call } from "tarmac-as/assembly";
 //   handle((request: Uint8Array): Result<Uint8Array> => ok("hello"));
 
-import { __guest_request, __guest_response, __guest_error } from "@wapc/as-guest/assembly/index";
+import { __guest_request, __guest_response, __guest_error } from "./wapc";
 import { Result } from "./result";
-import { MSG_NO_HANDLER, MSG_HANDLER_FAILED } from "./errors";
+import { E_HANDLER_FAILED, E_NO_HANDLER } from "./errors";
 import { decodeUtf8 } from "./utf8";
 import { resetAbort } from "./abort";
 import { noteBytes, takeLargeBytes } from "./host";
@@ -56,11 +56,11 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   }
   const operation = heap.alloc(operationLen);
   const payload = new Uint8Array(<i32>payloadLen);
-  __guest_request(<i32>operation, <i32>payload.dataStart);
+  __guest_request(operation, payload.dataStart);
   heap.free(operation);
   const fn = registered;
   if (!fn) {
-    guestError(MSG_NO_HANDLER);
+    guestError(E_NO_HANDLER);
     return false;
   }
   noteBytes(payloadLen);
@@ -70,9 +70,9 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   if (ok) {
     const body = result.unwrapOr(payload);
     noteBytes(body.length);
-    __guest_response(<i32>body.dataStart, body.length);
+    __guest_response(body.dataStart, body.length);
   } else {
-    guestError(error!.message.length ? error!.message : MSG_HANDLER_FAILED);
+    guestError(error!.message.length ? error!.message : E_HANDLER_FAILED);
   }
   // After a request that moved megabytes, collect now rather than let the incremental GC's
   // lag grow the instance; the cost is small next to the bytes moved.
@@ -88,8 +88,8 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
  * ```
  */
 export function guestError(message: string): void {
-  const bytes = String.UTF8.encode(message);
-  __guest_error(<i32>changetype<usize>(bytes), bytes.byteLength);
+  const b = bytes(message);
+  __guest_error(b.dataStart, b.length);
 }
 
 /**
@@ -100,7 +100,7 @@ export function guestError(message: string): void {
  * ```
  */
 export function ok<T>(body: T): Result<Uint8Array> {
-  if (isString<T>()) return Result.ok<Uint8Array>(Uint8Array.wrap(String.UTF8.encode(changetype<string>(body))));
+  if (isString<T>()) return Result.ok<Uint8Array>(bytes(changetype<string>(body)));
   if (body instanceof Uint8Array) return Result.ok<Uint8Array>(changetype<Uint8Array>(body));
   if (body instanceof ArrayBuffer) return Result.ok<Uint8Array>(Uint8Array.wrap(changetype<ArrayBuffer>(body)));
   ERROR("ok() takes a string, a Uint8Array or an ArrayBuffer");
@@ -137,5 +137,7 @@ export function text(bytes: Uint8Array): string {
  * ```
  */
 export function bytes(s: string): Uint8Array {
-  return Uint8Array.wrap(String.UTF8.encode(s));
+  const out = new Uint8Array(String.UTF8.byteLength(s));
+  String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, out.dataStart);
+  return out;
 }

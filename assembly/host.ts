@@ -1,6 +1,6 @@
 // The one place that talks to the waPC host. Every other file calls `callHost`.
 //
-// The raw imports come from @wapc/as-guest. Its `hostCall` is not used: on a failed host call
+// The raw imports are declared in wapc.ts. @wapc/as-guest's `hostCall` is not used: on a failed host call
 // it throws away the response body, and Tarmac puts the status JSON there (a 404 for a missing
 // key, for example). `callHost` keeps both the body and the error text.
 
@@ -10,7 +10,7 @@ import {
   __host_response,
   __host_error_len,
   __host_error,
-} from "@wapc/as-guest/assembly/index";
+} from "./wapc";
 import { decodeUtf8 } from "./utf8";
 
 /**
@@ -95,14 +95,18 @@ export function takeLargeBytes(limit: usize): bool {
   return over;
 }
 
-// The binding/namespace/operation names of the last call, kept as UTF-8 so a call allocates nothing for them.
-// (No allocation at the top level: SDK files start before the runtime's own globals exist.)
-let lastBinding = "";
-let lastBindingBytes: ArrayBuffer | null = null;
-let lastNamespace = "";
-let lastNamespaceBytes: ArrayBuffer | null = null;
-let lastOperation = "";
-let lastOperationBytes: ArrayBuffer | null = null;
+// The binding, namespace and operation names are written as UTF-8 into one reused buffer.
+let names: usize = 0;
+let namesCap: usize = 0;
+
+function namesBuffer(size: usize): usize {
+  if (size > namesCap) {
+    if (names) heap.free(names);
+    namesCap = size < 64 ? 64 : size;
+    names = heap.alloc(namesCap);
+  }
+  return names;
+}
 
 /**
  * Calls the host with `payloadLen` bytes at `payloadPtr`. The bytes are only read during the call.
@@ -119,22 +123,22 @@ export function callHost(binding: string, namespace: string, operation: string, 
     memory.copy(changetype<usize>(copy), payloadPtr, payloadLen);
     return fake(binding, namespace, operation, copy);
   }
-  let b = lastBindingBytes, n = lastNamespaceBytes, o = lastOperationBytes;
-  if (!b || binding != lastBinding) { lastBinding = binding; lastBindingBytes = b = String.UTF8.encode(binding); }
-  if (!n || namespace != lastNamespace) { lastNamespace = namespace; lastNamespaceBytes = n = String.UTF8.encode(namespace); }
-  if (!o || operation != lastOperation) { lastOperation = operation; lastOperationBytes = o = String.UTF8.encode(operation); }
+  const buf = namesBuffer((<usize>(binding.length + namespace.length + operation.length)) * 3);
+  const bLen = String.UTF8.encodeUnsafe(changetype<usize>(binding), binding.length, buf);
+  const nLen = String.UTF8.encodeUnsafe(changetype<usize>(namespace), namespace.length, buf + bLen);
+  const oLen = String.UTF8.encodeUnsafe(changetype<usize>(operation), operation.length, buf + bLen + nLen);
   const ok = __host_call(
-    <i32>changetype<usize>(b), b.byteLength,
-    <i32>changetype<usize>(n), n.byteLength,
-    <i32>changetype<usize>(o), o.byteLength,
-    <i32>payloadPtr, payloadLen,
+    buf, bLen,
+    buf + bLen, nLen,
+    buf + bLen + nLen, oLen,
+    payloadPtr, payloadLen,
   );
   let error = "";
   if (!ok) {
     const errorLen = <usize>__host_error_len();
     if (errorLen > 0 && errorLen <= REPLY_MAX) {
       const buf = heap.alloc(errorLen);
-      __host_error(<i32>buf);
+      __host_error(buf);
       error = changetype<string>(decodeUtf8(buf, errorLen, true));
       heap.free(buf);
     }
@@ -149,7 +153,7 @@ export function callHost(binding: string, namespace: string, operation: string, 
       replyCap = len < 256 ? 256 : len;
       replyBuf = heap.alloc(replyCap);
     }
-    __host_response(<i32>replyBuf);
+    __host_response(replyBuf);
     reply.bodyPtr = replyBuf;
     reply.bodyLen = len;
     noteBytes(len << 1); // the reply, and what gets decoded from it

@@ -7,9 +7,10 @@
 // writer escapes exactly as JSON.stringify does and writes UTF-8 straight into one buffer.
 
 import { base64EncodedLength, encodeBase64To } from "./base64";
-import { utf8SequenceLength } from "./utf8";
+import { utf8SequenceLength, storeUtf16, decodeUtf8 } from "./utf8";
 
-const HEX = "0123456789abcdef";
+// @ts-ignore: decorator
+@lazy @inline const HEX: string = "0123456789abcdef";
 const SCRATCH_KEEP: usize = 1 << 20; // request buffers up to this size are kept for reuse
 
 let scratch: usize = 0;
@@ -302,18 +303,24 @@ export class JsonReader {
 
   /** Whether the current key equals `name`, ignoring ASCII case as Go's encoding/json does. */
   keyIs(name: string): bool {
-    if (this.keyEscaped) {
-      const save = this.pos;
-      this.pos = this.keyStart - 1;
-      const k = this.string();
-      this.pos = save;
-      return k !== null && asciiLower(k) == asciiLower(name);
-    }
-    const n = <usize>name.length;
-    if (this.keyEnd - this.keyStart != n) return false;
+    const n = name.length;
     const p = changetype<usize>(name);
-    for (let i: usize = 0; i < n; i++) {
-      if ((<u32>load<u8>(this.keyStart + i) | 32) != ((<u32>load<u16>(p + (i << 1))) | 32)) return false;
+    if (this.keyEscaped) {
+      // Rare: compare the unescaped text.
+      const saveStart = this.spanStart, saveEnd = this.spanEnd, saveEscaped = this.spanEscaped;
+      this.spanStart = this.keyStart; this.spanEnd = this.keyEnd; this.spanEscaped = true;
+      const k = this.spanText();
+      this.spanStart = saveStart; this.spanEnd = saveEnd; this.spanEscaped = saveEscaped;
+      if (k.length != n) return false;
+      const q = changetype<usize>(k);
+      for (let i = 0; i < n; i++) {
+        if (!sameLetter(<u32>load<u16>(q + (<usize>i << 1)), <u32>load<u16>(p + (<usize>i << 1)))) return false;
+      }
+      return true;
+    }
+    if (this.keyEnd - this.keyStart != <usize>n) return false;
+    for (let i = 0; i < n; i++) {
+      if (!sameLetter(<u32>load<u8>(this.keyStart + i), <u32>load<u16>(p + (<usize>i << 1)))) return false;
     }
     return true;
   }
@@ -379,7 +386,7 @@ export class JsonReader {
   /** The text of the string last read by `stringSpan`. */
   spanText(): string {
     const start = this.spanStart, end = this.spanEnd;
-    if (!this.spanEscaped) return String.UTF8.decodeUnsafe(start, end - start);
+    if (!this.spanEscaped) return changetype<string>(decodeUtf8(start, end - start));
     // Unescape into a UTF-16 buffer; the text is at most as many units as raw bytes.
     const out = __new((end - start) << 1, idof<String>());
     let o = out;
@@ -413,13 +420,10 @@ export class JsonReader {
       }
       if (c < 0x80) { store<u16>(o, <u16>c); o += 2; p++; continue; }
       const len = utf8SequenceLength(p, end);
-      let cp: u32 = len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+      let cp = c & (0x7F >> <u32>len);
       for (let k: usize = 1; k < len; k++) cp = (cp << 6) | (<u32>load<u8>(p + k) & 0x3F);
       p += len;
-      if (cp >= 0x10000) {
-        cp -= 0x10000;
-        store<u16>(o, <u16>(0xD800 | (cp >> 10))); store<u16>(o + 2, <u16>(0xDC00 | (cp & 0x3FF))); o += 4;
-      } else { store<u16>(o, <u16>cp); o += 2; }
+      o = storeUtf16(o, cp);
     }
     return changetype<string>(__renew(out, o - out));
   }
@@ -538,11 +542,9 @@ function hex4(p: usize): u32 {
     | (<u32>hexValue(load<u8>(p + 2)) << 4) | <u32>hexValue(load<u8>(p + 3));
 }
 
-function asciiLower(s: string): string {
-  let out = s;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) { out = s.toLowerCase(); break; }
-  }
-  return out;
+// Equal, ignoring ASCII case.
+function sameLetter(a: u32, b: u32): bool {
+  if (a == b) return true;
+  const l = a | 32;
+  return l == (b | 32) && l >= 97 && l <= 122;
 }

@@ -10,11 +10,11 @@ import { ReplyStatus, readStatus, readBase64, replyError, readStatusReply } from
 import { Result } from "./result";
 import { decodeUtf8, isValidUnicode as isValidText } from "./utf8";
 import {
-  ErrorKind, TarmacError,
-  MSG_EMPTY_KEY, MSG_EMPTY_VALUE, MSG_LONE_SURROGATE, MSG_NOT_UTF8, MSG_NO_DATA, MSG_BAD_KEYS,
+  ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_NO_DATA,
 } from "./errors";
 
-const CAPABILITY = "kvstore";
+// @ts-ignore: decorator
+@lazy @inline const CAPABILITY: string = "kvstore";
 
 /**
  * A client for Tarmac's key:value store. Use the ready-made `kv`, or make one with another
@@ -56,7 +56,7 @@ export class KVStore {
     }
     const err = replyError(reply, r, st, CAPABILITY, "get", true);
     if (err) return Result.err<Uint8Array>(err);
-    if (!hasData || data === null) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, MSG_NO_DATA, st.code, CAPABILITY, "get"));
+    if (!hasData || data === null) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, CAPABILITY, "get"));
     return Result.ok<Uint8Array>(data);
   }
 
@@ -72,7 +72,7 @@ export class KVStore {
     if (r.isErr) return Result.err<string>(r.error!);
     const bytes = r.value;
     const s = decodeUtf8(bytes.dataStart, bytes.length);
-    if (s === null) return Result.err<string>(new TarmacError(ErrorKind.InvalidData, MSG_NOT_UTF8, 0, CAPABILITY, "get"));
+    if (s === null) return Result.err<string>(new TarmacError(ErrorKind.InvalidData, E_NOT_UTF8, 0, CAPABILITY, "get"));
     return Result.ok<string>(s);
   }
 
@@ -97,7 +97,7 @@ export class KVStore {
    * ```
    */
   setString(key: string, value: string): TarmacError | null {
-    if (!isValidText(value)) return invalid(MSG_LONE_SURROGATE, "set");
+    if (!isValidText(value)) return invalid(E_LONE_SURROGATE, "set");
     const bytes = String.UTF8.encode(value);
     return this.setRaw(key, changetype<usize>(bytes), bytes.byteLength);
   }
@@ -105,7 +105,7 @@ export class KVStore {
   private setRaw(key: string, ptr: usize, len: usize): TarmacError | null {
     const bad = checkKey(key, "set");
     if (bad) return bad;
-    if (len == 0) return invalid(MSG_EMPTY_VALUE, "set");
+    if (len == 0) return invalid(E_EMPTY_VALUE, "set");
     const w = JsonWriter.begin(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
     w.startObject();
     w.key("key"); w.string(key);
@@ -159,16 +159,17 @@ export class KVStore {
 }
 
 /** The default key:value client, on the `tarmac` binding. `kv.get("k")` */
-export const kv = new KVStore();
+// @ts-ignore: decorator (created on first use, so a module that never uses kv does not carry it)
+@lazy export const kv = new KVStore();
 
 function readKeys(r: JsonReader, st: ReplyStatus, into: string[]): void {
   const t = r.peek();
   if (t == JsonType.Null) { r.null(); return; }
-  if (t != JsonType.Array) { r.skip(); st.problem = MSG_BAD_KEYS; return; }
+  if (t != JsonType.Array) { r.skip(); st.problem = E_BAD_KEYS; return; }
   into.length = 0;
   r.startArray();
   while (r.nextItem()) {
-    if (r.peek() != JsonType.String) { r.skip(); st.problem = MSG_BAD_KEYS; continue; }
+    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_KEYS; continue; }
     const k = r.string();
     if (k !== null) into.push(k);
   }
@@ -183,8 +184,8 @@ function keyRequest(key: string): JsonWriter {
 }
 
 function checkKey(key: string, operation: string): TarmacError | null {
-  if (key.length == 0) return invalid(MSG_EMPTY_KEY, operation);
-  if (!isValidText(key)) return invalid(MSG_LONE_SURROGATE, operation);
+  if (key.length == 0) return invalid(E_EMPTY_KEY, operation);
+  if (!isValidText(key)) return invalid(E_LONE_SURROGATE, operation);
   return null;
 }
 

@@ -5,10 +5,7 @@ import { HostReply } from "./host";
 import { JsonReader, JsonType } from "./json";
 import { base64DecodedLength, decodeBase64To } from "./base64";
 import {
-  ErrorKind, TarmacError,
-  MSG_CALLBACK_NOT_FOUND, MSG_UNAVAILABLE, MSG_HOST_FAILED, MSG_HOST_STATUS_MISMATCH,
-  MSG_EMPTY_RESPONSE, MSG_RESPONSE_TOO_LARGE, MSG_NO_STATUS, MSG_BAD_STATUS_CODE, MSG_BAD_BASE64,
-  MSG_INVALID_JSON,
+  ErrorKind, TarmacError, E_BAD_BASE64, E_BAD_STATUS_CODE, E_CALLBACK_NOT_FOUND, E_EMPTY_RESPONSE, E_HOST_FAILED, E_HOST_STATUS_MISMATCH, E_INVALID_JSON, E_NO_STATUS, E_RESPONSE_TOO_LARGE, E_UNAVAILABLE,
 } from "./errors";
 
 /** The `status` object of a reply, plus what went wrong while reading the reply. */
@@ -33,7 +30,7 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
     if (r.keyIs("code")) {
       if (r.peek() == JsonType.Null) { r.null(); continue; }
       const code = r.int(-2147483648, 2147483647);
-      if (r.badNumber) st.problem = MSG_BAD_STATUS_CODE;
+      if (r.badNumber) st.problem = E_BAD_STATUS_CODE;
       else st.code = <i32>code;
     } else if (r.keyIs("status")) {
       if (r.peek() == JsonType.Null) { r.null(); continue; }
@@ -56,7 +53,7 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
 export function readBase64(r: JsonReader, st: ReplyStatus): Uint8Array | null {
   const t = r.peek();
   if (t == JsonType.Null) { r.null(); return new Uint8Array(0); }
-  if (t != JsonType.String) { r.skip(); st.problem = MSG_BAD_BASE64; return null; }
+  if (t != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64; return null; }
   if (!r.stringSpan()) return null;
   let p = r.spanStart;
   let len = r.spanEnd - r.spanStart;
@@ -68,9 +65,9 @@ export function readBase64(r: JsonReader, st: ReplyStatus): Uint8Array | null {
     len = unescaped.byteLength;
   }
   const n = base64DecodedLength(p, len);
-  if (n < 0) { st.problem = MSG_BAD_BASE64; return null; }
+  if (n < 0) { st.problem = E_BAD_BASE64; return null; }
   const out = new Uint8Array(<i32>n);
-  if (!decodeBase64To(p, len, out.dataStart)) { st.problem = MSG_BAD_BASE64; return null; }
+  if (!decodeBase64To(p, len, out.dataStart)) { st.problem = E_BAD_BASE64; return null; }
   return out;
 }
 
@@ -84,19 +81,19 @@ export function readBase64(r: JsonReader, st: ReplyStatus): Uint8Array | null {
  * ```
  */
 export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
-  if (reply.tooLarge) return new TarmacError(ErrorKind.InvalidResponse, MSG_RESPONSE_TOO_LARGE, 0, capability, operation);
+  if (reply.tooLarge) return new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE, 0, capability, operation);
   if (reply.bodyLen == 0) {
-    if (reply.ok) return new TarmacError(ErrorKind.InvalidResponse, MSG_EMPTY_RESPONSE, 0, capability, operation);
+    if (reply.ok) return new TarmacError(ErrorKind.InvalidResponse, E_EMPTY_RESPONSE, 0, capability, operation);
     return hostFailure(reply.error, capability, operation);
   }
   if (!r.finish()) {
-    const msg = reply.ok ? MSG_INVALID_JSON : MSG_INVALID_JSON + " (host error: " + reply.error + ")";
+    const msg = reply.ok ? E_INVALID_JSON : E_INVALID_JSON + " (host error: " + reply.error + ")";
     return new TarmacError(ErrorKind.InvalidResponse, msg, 0, capability, operation);
   }
   if (st.problem.length) return new TarmacError(ErrorKind.InvalidResponse, st.problem, st.code, capability, operation);
   const code = st.code;
-  if (code == 0) return new TarmacError(ErrorKind.InvalidResponse, MSG_NO_STATUS, 0, capability, operation);
-  if (code < 100 || code > 599) return new TarmacError(ErrorKind.InvalidResponse, MSG_BAD_STATUS_CODE, code, capability, operation);
+  if (code == 0) return new TarmacError(ErrorKind.InvalidResponse, E_NO_STATUS, 0, capability, operation);
+  if (code < 100 || code > 599) return new TarmacError(ErrorKind.InvalidResponse, E_BAD_STATUS_CODE, code, capability, operation);
   const message = st.text.length ? st.text : reply.error;
   if (code >= 400) {
     // 400 is Tarmac's "your input is malformed"; 404 means "no such key" only where the
@@ -107,7 +104,7 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
     return new TarmacError(kind, message, code, capability, operation);
   }
   if (!reply.ok) {
-    return new TarmacError(ErrorKind.InvalidResponse, MSG_HOST_STATUS_MISMATCH + ": " + reply.error, code, capability, operation);
+    return new TarmacError(ErrorKind.InvalidResponse, E_HOST_STATUS_MISMATCH + ": " + reply.error, code, capability, operation);
   }
   return null;
 }
@@ -121,8 +118,8 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
  * ```
  */
 export function hostFailure(error: string, capability: string, operation: string): TarmacError {
-  if (error == MSG_CALLBACK_NOT_FOUND) return new TarmacError(ErrorKind.Unavailable, MSG_UNAVAILABLE, 0, capability, operation);
-  return new TarmacError(ErrorKind.HostFailure, error.length ? error : MSG_HOST_FAILED, 0, capability, operation);
+  if (error == E_CALLBACK_NOT_FOUND) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE, 0, capability, operation);
+  return new TarmacError(ErrorKind.HostFailure, error.length ? error : E_HOST_FAILED, 0, capability, operation);
 }
 
 /**

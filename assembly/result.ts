@@ -1,7 +1,7 @@
 // Result<T>: a value or a typed error. AssemblyScript has no exceptions, so every SDK call
 // that can fail returns one of these instead of throwing.
 
-import { ErrorKind, TarmacError, MSG_HANDLER_FAILED } from "./errors";
+import { ErrorKind, TarmacError, E_HANDLER_FAILED } from "./errors";
 
 /**
  * A value of type T, or a `TarmacError`.
@@ -27,7 +27,7 @@ export class Result<T> {
 
   /** A handler failure with a message; Tarmac answers HTTP 500 with it. `Result.fail<Uint8Array>("bad input")` */
   static fail<T>(message: string): Result<T> {
-    return new Result<T>(zero<T>(), new TarmacError(ErrorKind.Handler, message.length ? message : MSG_HANDLER_FAILED));
+    return new Result<T>(zero<T>(), new TarmacError(ErrorKind.Handler, message.length ? message : E_HANDLER_FAILED));
   }
 
   /** True when this holds a value. `if (r.isOk) ...` */

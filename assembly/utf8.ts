@@ -39,36 +39,34 @@ export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): strin
   let o = out;
   const end = ptr + len;
   while (ptr < end) {
-    // ASCII fast path, 4 bytes at a time.
-    if (ptr + 4 <= end) {
-      const w = load<u32>(ptr);
-      if ((w & 0x80808080) == 0) {
-        store<u64>(o, (<u64>(w & 0xFF)) | (<u64>((w >> 8) & 0xFF) << 16) | (<u64>((w >> 16) & 0xFF) << 32) | (<u64>(w >> 24) << 48));
-        ptr += 4; o += 8;
-        continue;
+    let cp = <u32>load<u8>(ptr);
+    let n: usize = 1;
+    if (cp >= 0x80) {
+      n = utf8SequenceLength(ptr, end);
+      if (n == 0) {
+        if (!replace) return null;
+        cp = 0xFFFD;
+        n = 1;
+      } else {
+        cp &= 0x7F >> <u32>n;
+        for (let k: usize = 1; k < n; k++) cp = (cp << 6) | (<u32>load<u8>(ptr + k) & 0x3F);
       }
     }
-    const b0 = <u32>load<u8>(ptr);
-    if (b0 < 0x80) { store<u16>(o, b0); o += 2; ptr++; continue; }
-    const len = utf8SequenceLength(ptr, end);
-    if (len == 0) {
-      if (!replace) return null;
-      store<u16>(o, 0xFFFD); o += 2; ptr++;
-      continue;
-    }
-    let cp: u32 = len == 2 ? b0 & 0x1F : len == 3 ? b0 & 0x0F : b0 & 0x07;
-    for (let k: usize = 1; k < len; k++) cp = (cp << 6) | (<u32>load<u8>(ptr + k) & 0x3F);
-    ptr += len;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      store<u16>(o, <u16>(0xD800 | (cp >> 10)));
-      store<u16>(o + 2, <u16>(0xDC00 | (cp & 0x3FF)));
-      o += 4;
-    } else {
-      store<u16>(o, <u16>cp); o += 2;
-    }
+    ptr += n;
+    o = storeUtf16(o, cp);
   }
   return changetype<string>(__renew(out, o - out));
+}
+
+/** Stores code point `cp` as UTF-16 at `o`; returns the position after it. */
+export function storeUtf16(o: usize, cp: u32): usize {
+  if (cp < 0x10000) {
+    store<u16>(o, <u16>cp);
+    return o + 2;
+  }
+  cp -= 0x10000;
+  store<u32>(o, (0xD800 | (cp >> 10)) | ((0xDC00 | (cp & 0x3FF)) << 16));
+  return o + 4;
 }
 
 /** Length of the valid UTF-8 sequence at p (2-4), or 0 if it is invalid. */
