@@ -12,6 +12,21 @@
 @lazy @inline const ALPHABET: string = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const INVALID: u32 = 0x01FFFFFF;
 
+// For the SIMD decoder: validity by low and high nibble, and the offset from character to sextet.
+// @ts-ignore: decorator
+@lazy const LUT_LO = v128(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+// @ts-ignore: decorator
+@lazy const LUT_HI = v128(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+// @ts-ignore: decorator
+@lazy const LUT_ROLL = v128(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+// @ts-ignore: decorator
+@lazy const PACK = v128(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+// For the SIMD encoder: bytes b0 b1 b2 to lane [b1, b0, b2, b1], and sextet -> ASCII offsets.
+// @ts-ignore: decorator
+@lazy const SPREAD = v128(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+// @ts-ignore: decorator
+@lazy const LUT_SHIFT = v128(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0);
+
 let encodeTable: usize = 0; // 4096 x u16: two output characters for each 12-bit input
 let decodeTable: usize = 0; // 4 x 256 x u32: each character's bits, pre-shifted for its position
 
@@ -62,6 +77,20 @@ export function encodeBase64To(src: usize, n: usize, dst: usize): void {
   if (encodeTable == 0) buildTables();
   const table = encodeTable;
   const end = src + n - n % 3;
+  if (ASC_FEATURE_SIMD) {
+    // 12 bytes -> 16 characters per step (Mula): spread each 3 bytes over a 32-bit lane, cut
+    // out the four sextets with shifts, then map sextets to ASCII with one lookup of offsets.
+    // Loads read 16 bytes, so stop while 16 remain.
+    while (src + 16 <= end) {
+      const u = i8x16.swizzle(v128.load(src), SPREAD);
+      const even = v128.or(i16x8.shr_u(u, 10), v128.and(i16x8.shl(u, 4), i16x8.splat(0x3F00)));
+      const odd = v128.or(v128.and(i16x8.shr_u(u, 6), i16x8.splat(0x3F)), v128.and(i16x8.shl(u, 8), i16x8.splat(0x3F00)));
+      const sextets = v128.bitselect(even, odd, i32x4.splat(0x0000FFFF));
+      const reduced = v128.or(i8x16.sub_sat_u(sextets, i8x16.splat(51)), v128.and(i8x16.lt_u(sextets, i8x16.splat(26)), i8x16.splat(13)));
+      v128.store(dst, i8x16.add(sextets, i8x16.swizzle(LUT_SHIFT, reduced)));
+      src += 12; dst += 16;
+    }
+  }
   // Main loop: 6 input bytes -> 8 output bytes per iteration.
   while (src + 6 <= end) {
     const a = (<u32>load<u8>(src) << 16) | (<u32>load<u8>(src, 1) << 8) | <u32>load<u8>(src, 2);
@@ -119,6 +148,26 @@ export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
   if (decodeTable == 0) buildTables();
   const t = decodeTable;
   const last = src + len - 4;
+  if (ASC_FEATURE_SIMD) {
+    // 16 characters -> 12 bytes per step (Mula's nibble lookups). Each 16-byte store runs 4 bytes
+    // past its output; the >= 20 characters left after it always overwrite those. Invalid
+    // characters are collected and checked once, after the loop.
+    let invalid = i8x16.splat(0);
+    while (src + 20 <= last) {
+      const v = v128.load(src);
+      const hiNibbles = v128.and(i16x8.shr_u(v, 4), i8x16.splat(0x0F));
+      const lo = i8x16.swizzle(LUT_LO, v128.and(v, i8x16.splat(0x0F)));
+      const hi = i8x16.swizzle(LUT_HI, hiNibbles);
+      invalid = v128.or(invalid, v128.and(lo, hi));
+      const roll = i8x16.swizzle(LUT_ROLL, i8x16.add(hiNibbles, i8x16.eq(v, i8x16.splat(0x2F))));
+      const sextets = i8x16.add(v, roll);
+      const pairs = v128.or(i16x8.shl(v128.and(sextets, i16x8.splat(0x00FF)), 6), i16x8.shr_u(sextets, 8));
+      const triples = v128.or(i32x4.shl(v128.and(pairs, i32x4.splat(0x0000FFFF)), 12), i32x4.shr_u(pairs, 16));
+      v128.store(dst, i8x16.swizzle(triples, PACK));
+      src += 16; dst += 12;
+    }
+    if (v128.any_true(invalid)) return false;
+  }
   let bad: u32 = 0;
   // All groups but the last: 4 characters -> 3 bytes, written as one u32 whose 4th byte the
   // next group overwrites (the last group always writes at least one byte).

@@ -28,7 +28,8 @@ export class HostReply {
   bodyLen: usize = 0;
   /** True when the host announced a body too large to read. */
   tooLarge: bool = false;
-  private keep: ArrayBuffer | null = null;
+  /** The managed buffer holding the body, when it has one (large replies, fakes); else null. */
+  buffer: ArrayBuffer | null = null;
 
   constructor(
     /** True when the host returned success (1). */
@@ -40,7 +41,7 @@ export class HostReply {
   /** A reply whose body is `body` (for fakes passed to `setHostCall`). */
   static of(ok: bool, body: ArrayBuffer, error: string): HostReply {
     const r = new HostReply(ok, error);
-    r.keep = body;
+    r.buffer = body;
     r.bodyPtr = changetype<usize>(body);
     r.bodyLen = body.byteLength;
     return r;
@@ -71,10 +72,13 @@ export function setHostCall(fn: HostCall | null): void {
   injected = fn;
 }
 
-// Host replies are read into one reusable buffer; a large one is given back on the next call.
-const REPLY_KEEP: usize = 1 << 20;
+// Small host replies are read into one reusable buffer.
 // The largest body the SDK will read (the runtime's largest block, minus headroom).
 const REPLY_MAX: usize = (1 << 30) - 64;
+// Bodies from this size on are read into a managed buffer of their own.
+const REPLY_OWN: usize = 1 << 16;
+// The reply object callHost fills; valid until the next call.
+let shared: HostReply | null = null;
 let replyBuf: usize = 0;
 let replyCap: usize = 0;
 
@@ -143,12 +147,23 @@ export function callHost(binding: string, namespace: string, operation: string, 
       heap.free(buf);
     }
   }
-  const reply = new HostReply(ok, error);
+  let reply = shared;
+  if (!reply) { reply = new HostReply(ok, error); shared = reply; }
+  reply.ok = ok; reply.error = error; reply.tooLarge = false; reply.buffer = null;
+  reply.bodyPtr = 0; reply.bodyLen = 0;
   const len = <usize>__host_response_len();
   if (len > REPLY_MAX) {
     reply.tooLarge = true;
+  } else if (len >= REPLY_OWN) {
+    // A large body gets a buffer of its own, so a value can be decoded in place and handed out.
+    const buf = new ArrayBuffer(<i32>len);
+    __host_response(changetype<usize>(buf));
+    reply.buffer = buf;
+    reply.bodyPtr = changetype<usize>(buf);
+    reply.bodyLen = len;
+    noteBytes(len);
   } else if (len > 0) {
-    if (len > replyCap || replyCap > REPLY_KEEP) {
+    if (len > replyCap) {
       if (replyBuf) heap.free(replyBuf);
       replyCap = len < 256 ? 256 : len;
       replyBuf = heap.alloc(replyCap);
@@ -156,7 +171,6 @@ export function callHost(binding: string, namespace: string, operation: string, 
     __host_response(replyBuf);
     reply.bodyPtr = replyBuf;
     reply.bodyLen = len;
-    noteBytes(len << 1); // the reply, and what gets decoded from it
   }
   return reply;
 }

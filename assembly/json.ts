@@ -184,7 +184,7 @@ const MAX_DEPTH = 128;
  * every later call returns a neutral value.
  *
  * ```ts
- * const r = new JsonReader(ptr, len);
+ * const r = JsonReader.over(ptr, len);
  * if (r.startObject()) while (r.nextKey()) { if (r.keyIs("code")) code = r.int(); else r.skip(); }
  * r.finish();
  * ```
@@ -209,6 +209,47 @@ export class JsonReader {
   constructor(ptr: usize, len: usize) {
     this.pos = ptr;
     this.end = ptr + len;
+  }
+
+  private static shared: JsonReader | null = null;
+
+  /** A reader over `len` bytes at `ptr`, reusing one object (use it before the next `over`). */
+  static over(ptr: usize, len: usize): JsonReader {
+    let r = JsonReader.shared;
+    if (!r) { r = new JsonReader(ptr, len); JsonReader.shared = r; }
+    r.pos = ptr; r.end = ptr + len; r.failed = false; r.first = true; r.badNumber = false;
+    return r;
+  }
+
+  /**
+   * Consumes a string expected to hold plain ASCII such as base64, finding its end quickly. Its
+   * content is not validated here (the caller decodes it strictly); a string with escapes
+   * falls back to `stringSpan`.
+   */
+  plainSpan(): bool {
+    if (this.peek() != JsonType.String) return this.fail();
+    const start = this.pos + 1;
+    const e = this.end;
+    let p = start;
+    if (ASC_FEATURE_SIMD) {
+      while (p + 16 <= e) {
+        const v = v128.load(p);
+        const hits = i8x16.bitmask(v128.or(i8x16.eq(v, i8x16.splat(34)), i8x16.eq(v, i8x16.splat(92))));
+        if (hits) { p += ctz(hits); break; }
+        p += 16;
+      }
+    }
+    while (p < e) {
+      const c = load<u8>(p);
+      if (c == 34 || c == 92) break;
+      p++;
+    }
+    if (p >= e || load<u8>(p) == 92) return this.stringSpan();
+    this.spanStart = start;
+    this.spanEnd = p;
+    this.spanEscaped = false;
+    this.pos = p + 1;
+    return true;
   }
 
   private fail(): bool {

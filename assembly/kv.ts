@@ -43,14 +43,14 @@ export class KVStore {
     const w = keyRequest(key);
     const reply = callHost(this.binding, CAPABILITY, "get", w.ptr, w.length);
     w.end();
-    const st = new ReplyStatus();
-    const r = new JsonReader(reply.bodyPtr, reply.bodyLen);
+    const st = ReplyStatus.fresh();
+    const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
     let data: Uint8Array | null = null;
     let hasData = false;
     if (reply.bodyLen > 0 && r.startObject()) {
       while (r.nextKey()) {
         if (r.keyIs("status")) readStatus(r, st);
-        else if (r.keyIs("data")) { data = readBase64(r, st); hasData = true; }
+        else if (r.keyIs("data")) { data = readBase64(r, st, reply); hasData = true; }
         else r.skip();
       }
     }
@@ -142,8 +142,8 @@ export class KVStore {
    */
   keys(): Result<string[]> {
     const reply = callHost(this.binding, CAPABILITY, "keys", 0, 0);
-    const st = new ReplyStatus();
-    const r = new JsonReader(reply.bodyPtr, reply.bodyLen);
+    const st = ReplyStatus.fresh();
+    const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
     const keys = new Array<string>();
     if (reply.bodyLen > 0 && r.startObject()) {
       while (r.nextKey()) {

@@ -14,6 +14,16 @@ export class ReplyStatus {
   text: string = "";
   /** Set when a field had the wrong type or content; the reply is then invalid. */
   problem: string = "";
+
+  private static shared: ReplyStatus | null = null;
+
+  /** A cleared status, reusing one object (read it before the next `fresh`). */
+  static fresh(): ReplyStatus {
+    let st = ReplyStatus.shared;
+    if (!st) { st = new ReplyStatus(); ReplyStatus.shared = st; }
+    st.code = 0; st.text = ""; st.problem = "";
+    return st;
+  }
 }
 
 /**
@@ -47,25 +57,38 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
  * anything else that is not canonical base64 sets `st.problem` and gives null.
  *
  * ```ts
- * if (r.keyIs("data")) data = readBase64(r, st);
+ * if (r.keyIs("data")) data = readBase64(r, st, reply);
  * ```
  */
-export function readBase64(r: JsonReader, st: ReplyStatus): Uint8Array | null {
+export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Uint8Array | null {
   const t = r.peek();
   if (t == JsonType.Null) { r.null(); return new Uint8Array(0); }
   if (t != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64; return null; }
-  if (!r.stringSpan()) return null;
+  if (!r.plainSpan()) return null;
   let p = r.spanStart;
   let len = r.spanEnd - r.spanStart;
-  let unescaped: ArrayBuffer | null = null;
   if (r.spanEscaped) {
     // Legal but unusual (e.g. "\/"): unescape first.
-    unescaped = String.UTF8.encode(r.spanText());
+    const unescaped = String.UTF8.encode(r.spanText());
     p = changetype<usize>(unescaped);
     len = unescaped.byteLength;
+    const n = base64DecodedLength(p, len);
+    if (n < 0) { st.problem = E_BAD_BASE64; return null; }
+    const out = new Uint8Array(<i32>n);
+    if (!decodeBase64To(p, len, out.dataStart)) { st.problem = E_BAD_BASE64; return null; }
+    return out;
   }
   const n = base64DecodedLength(p, len);
   if (n < 0) { st.problem = E_BAD_BASE64; return null; }
+  const own = reply.buffer;
+  if (own !== null && reply.bodyPtr == changetype<usize>(own)) {
+    // Decode in place at the start of the reply's own buffer (the output never overtakes the
+    // input, and what follows the string is untouched), then hand the buffer out: a large value
+    // costs one copy of its base64 and no second buffer.
+    if (!decodeBase64To(p, len, changetype<usize>(own))) { st.problem = E_BAD_BASE64; return null; }
+    reply.buffer = null; // the bytes before the string are gone; nothing may read them again
+    return Uint8Array.wrap(changetype<ArrayBuffer>(__renew(changetype<usize>(own), <usize>n)));
+  }
   const out = new Uint8Array(<i32>n);
   if (!decodeBase64To(p, len, out.dataStart)) { st.problem = E_BAD_BASE64; return null; }
   return out;
@@ -130,8 +153,8 @@ export function hostFailure(error: string, capability: string, operation: string
  * ```
  */
 export function readStatusReply(reply: HostReply, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
-  const st = new ReplyStatus();
-  const r = new JsonReader(reply.bodyPtr, reply.bodyLen);
+  const st = ReplyStatus.fresh();
+  const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
   if (reply.bodyLen > 0 && r.startObject()) {
     while (r.nextKey()) {
       if (r.keyIs("status")) readStatus(r, st);

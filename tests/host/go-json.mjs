@@ -2,6 +2,8 @@
 
 /** Go's json.Marshal of a string: JSON.stringify plus Go's HTML-safe escapes. */
 export function goString(s) {
+  // Fast path for long plain strings such as base64 (what the host sends most).
+  if (s.length > 64 && !/[^A-Za-z0-9+/=._ -]/.test(s)) return `"${s}"`;
   return JSON.stringify(s)
     .replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026")
     .replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
@@ -44,10 +46,15 @@ export function goUnmarshal(bytes, fields) {
 
 /** Go's base64.StdEncoding.DecodeString: padded standard alphabet, CR/LF ignored; null on error. */
 export function goBase64Decode(s) {
-  const t = s.replace(/[\r\n]/g, "");
+  const t = s.includes("\r") || s.includes("\n") ? s.replace(/[\r\n]/g, "") : s;
   if (t.length % 4 !== 0) return null;
-  if (!/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t)) return null;
-  return Buffer.from(t, "base64");
+  const bytes = Buffer.from(t, "base64");
+  // Node skips characters outside the alphabet; Go rejects them. Go accepts non-zero trailing
+  // bits, which re-encoding would change, so compare all but the last group exactly.
+  const back = bytes.toString("base64");
+  if (back.length !== t.length || back.slice(0, -4) !== t.slice(0, -4)) return null;
+  if (!/^[A-Za-z0-9+/]{2}(?:==|[A-Za-z0-9+/]=|[A-Za-z0-9+/]{2})$/.test(t.slice(-4)) && t.length) return null;
+  return bytes;
 }
 
 /** Go's base64.StdEncoding.EncodeToString. */

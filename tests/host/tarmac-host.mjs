@@ -36,10 +36,10 @@ export class TarmacHost {
     this.log = log;
   }
 
-  /** Compiles and instantiates a guest (a path or bytes); runs _start, _initialize, wapc_init if exported. */
+  /** Instantiates a guest (a path, bytes or a compiled module); runs _start, _initialize, wapc_init if exported. */
   async instantiate(wasm) {
-    const bytes = typeof wasm === "string" ? readFileSync(wasm) : wasm;
-    const module = await WebAssembly.compile(bytes);
+    const module = wasm instanceof WebAssembly.Module ? wasm
+      : await WebAssembly.compile(typeof wasm === "string" ? readFileSync(wasm) : wasm);
     const guest = new Guest(this, module);
     await guest.start();
     return guest;

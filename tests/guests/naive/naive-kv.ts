@@ -3,7 +3,8 @@
 // those pieces (tests/libraries.test.mjs) and as the benchmark's "naive" column.
 //
 // request: [op u8][key length u32][key UTF-8][value bytes]; op 1 = get, 2 = set,
-// 3 = as-base64 decode of the rest, 4 = as-base64 encode of the rest.
+// 3 = as-base64 decode of the rest, 4 = as-base64 encode of the rest; ops 5-8 repeat 1, 2, 4
+// and 3 a number of times given as a u32 before the rest (for the benchmark).
 
 import { JSON } from "json-as";
 import { encode, decode } from "as-base64/assembly";
@@ -61,6 +62,21 @@ function handler(payload: ArrayBuffer): Result<ArrayBuffer> {
     return Result.ok<ArrayBuffer>(out.buffer);
   }
   if (op == 3) return Result.ok<ArrayBuffer>(decode(String.UTF8.decode(rest.buffer)).buffer);
+  if (op >= 5 && op <= 8) {
+    const n = <i32>load<u32>(rest.dataStart);
+    const data = rest.slice(4);
+    const text = String.UTF8.decode(data.buffer);
+    let failures = 0;
+    for (let i = 0; i < n; i++) {
+      if (op == 5) { if (get(key) === null) failures++; }
+      else if (op == 6) { if (!set(key, data)) failures++; }
+      else if (op == 7) { if (encode(data).length == 0 && data.length > 0) failures++; }
+      else { if (decode(text).length == 0 && text.length > 0) failures++; }
+    }
+    const out = new Uint8Array(4);
+    store<u32>(out.dataStart, failures);
+    return Result.ok<ArrayBuffer>(out.buffer);
+  }
   if (op == 4) return Result.ok<ArrayBuffer>(String.UTF8.encode(encode(rest)));
   return Result.ok<ArrayBuffer>(new ArrayBuffer(0));
 }

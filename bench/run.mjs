@@ -1,0 +1,217 @@
+// npm run bench - builds release modules and measures what the SDK adds to a function: bytes in
+// the module, time per key:value call against the raw waPC floor and a straightforward json-as +
+// as-base64 guest (all in one process, one host, one run), base64 throughput, an 8 MiB round trip
+// and a 1,000,000-call soak. Prints a table and writes bench/results.json.
+import { statSync, writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildWasm } from "../scripts/build.mjs";
+import { examples, buildExamples, root } from "../scripts/examples.mjs";
+import { TarmacHost } from "../tests/host/tarmac-host.mjs";
+
+process.removeAllListeners("warning");
+const MiB = 1 << 20;
+const build = join(root, "bench", "build");
+const wasm = { sdk: join(build, "sdk.wasm"), raw: join(build, "raw.wasm"), naive: join(build, "naive.wasm") };
+const quick = process.argv.includes("--quick");
+
+console.log("building release modules...");
+await buildExamples();
+await buildWasm({ config: join(root, "bench/guests/asconfig.json"), entry: join(root, "bench/guests/sdk.ts"), outFile: wasm.sdk });
+await buildWasm({ config: join(root, "bench/guests/raw.json"), entry: join(root, "bench/guests/raw.ts"), outFile: wasm.raw });
+await buildWasm({ config: join(root, "tests/guests/naive/asconfig.json"), entry: join(root, "tests/guests/naive/naive-kv.ts"), outFile: wasm.naive });
+
+const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
+const sdkReq = (op, n, key, rest = Buffer.alloc(0)) => Buffer.concat([Buffer.from([op]), u32(n), u32(Buffer.byteLength(key)), Buffer.from(key), rest]);
+const naiveReq = (op, key, rest = Buffer.alloc(0)) => Buffer.concat([Buffer.from([op]), u32(Buffer.byteLength(key)), Buffer.from(key), rest]);
+const rawReq = (n, operation, body) => Buffer.concat([Buffer.from([1]), u32(n), Buffer.from([operation.length]), Buffer.from(operation), body]);
+
+function call(guest, req) {
+  const r = guest.call(req);
+  if (!r.ok) throw new Error(`benchmark call failed: ${r.error}`);
+  if (r.body.length === 4 && r.body.readUInt32LE(0) !== 0) throw new Error(`${r.body.readUInt32LE(0)} failures`);
+  return r;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * ns per operation: a loop of n inside one guest call, n grown until a run takes 40 ms, after
+ * warming the guest and the host's JavaScript up for 300 ms; the median of 5 runs.
+ */
+function perOp(makeReq, guest) {
+  const warm = process.hrtime.bigint();
+  for (let n = 1; Number(process.hrtime.bigint() - warm) < (quick ? 100e6 : 300e6); n = Math.min(n * 2, 256)) call(guest, makeReq(n));
+  let n = 1;
+  for (;;) {
+    const req = makeReq(n);
+    const t = process.hrtime.bigint();
+    call(guest, req);
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (ms >= (quick ? 10 : 40) || n >= 1 << 22) break;
+    n *= 2;
+  }
+  const req = makeReq(n);
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const t = process.hrtime.bigint();
+    call(guest, req);
+    runs.push(Number(process.hrtime.bigint() - t) / n);
+  }
+  return median(runs);
+}
+
+const modules = Object.fromEntries(await Promise.all(Object.entries(wasm).map(async ([k, p]) => [k, await WebAssembly.compile(readFileSync(p))])));
+
+async function trio() {
+  const host = new TarmacHost();
+  const [sdk, raw, naive] = await Promise.all([host.instantiate(modules.sdk), host.instantiate(modules.raw), host.instantiate(modules.naive)]);
+  for (const g of [sdk, raw, naive]) g.recordHostCalls = false;
+  return { host, sdk, raw, naive };
+}
+
+const results = { sizes: {}, kv_get: [], kv_set: [] };
+for (const ex of examples()) results.sizes[ex.name] = statSync(ex.wasm).size;
+
+const SIZES = [16, 1024, 64 * 1024, MiB];
+for (const size of SIZES) {
+  const { host, sdk, raw, naive } = await trio();
+  const value = Buffer.alloc(size, 0x61).map((_, i) => (i * 31) & 0xff);
+  host.store.set("bench", value);
+  const getBody = Buffer.from(JSON.stringify({ key: "bench" }));
+  const setBody = Buffer.from(JSON.stringify({ key: "bench", data: value.toString("base64") }));
+  results.kv_get.push({
+    value_bytes: size,
+    sdk_ns: perOp((n) => sdkReq(1, n, "bench"), sdk),
+    naive_ns: perOp((n) => naiveReq(5, "bench", u32(n)), naive),
+    raw_ns: perOp((n) => rawReq(n, "get", getBody), raw),
+  });
+  results.kv_set.push({
+    value_bytes: size,
+    sdk_ns: perOp((n) => sdkReq(2, n, "bench", value), sdk),
+    naive_ns: perOp((n) => naiveReq(6, "bench", Buffer.concat([u32(n), value])), naive),
+    raw_ns: perOp((n) => rawReq(n, "set", setBody), raw),
+  });
+  console.log(`measured kv get/set at ${size} B`);
+}
+
+{
+  const { sdk, naive } = await trio();
+  const bytes = Buffer.from(Array.from({ length: MiB }, (_, i) => (i * 7919) & 0xff));
+  const text = Buffer.from(bytes.toString("base64"));
+  const textString = text.toString();
+  const mbs = (ns) => (MiB / 1e6) / (ns / 1e9);
+  const nodeEnc = [], nodeDec = [];
+  for (let i = 0; i < 9; i++) {
+    let t = process.hrtime.bigint(); bytes.toString("base64"); nodeEnc.push(Number(process.hrtime.bigint() - t));
+    t = process.hrtime.bigint(); Buffer.from(textString, "base64"); nodeDec.push(Number(process.hrtime.bigint() - t));
+  }
+  results.base64 = {
+    sdk_encode_mb_s: mbs(perOp((n) => sdkReq(3, n, "", bytes), sdk)),
+    sdk_decode_mb_s: mbs(perOp((n) => sdkReq(4, n, "", text), sdk)),
+    as_base64_encode_mb_s: mbs(perOp((n) => naiveReq(7, "", Buffer.concat([u32(n), bytes])), naive)),
+    as_base64_decode_mb_s: mbs(perOp((n) => naiveReq(8, "", Buffer.concat([u32(n), text])), naive)),
+    node_encode_mb_s: mbs(median(nodeEnc)),
+    node_decode_mb_s: mbs(median(nodeDec)),
+  };
+  console.log("measured base64");
+}
+
+{
+  const value = Buffer.from(Array.from({ length: 8 * MiB }, (_, i) => (i * 131) & 0xff));
+  const roundtrip = async (kind) => {
+    const { sdk, naive } = await trio();
+    const g = kind === "sdk" ? sdk : naive;
+    if (kind === "sdk") call(g, sdkReq(6, 1, "warm", Buffer.from("x"))); else call(g, naiveReq(2, "warm", Buffer.from("x")));
+    const idle = g.memorySize();
+    const t = process.hrtime.bigint();
+    const got = kind === "sdk" ? (call(g, sdkReq(6, 1, "big", value)), call(g, sdkReq(5, 1, "big")))
+      : (call(g, naiveReq(2, "big", value)), call(g, naiveReq(1, "big")));
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (!got.body.equals(value)) throw new Error(`${kind} 8 MiB round trip corrupted the value`);
+    return { ms, peak: (g.memorySize() - idle) / MiB };
+  };
+  // The floor: the same two host calls with precomputed requests, nothing decoded.
+  const rawRoundtrip = async () => {
+    const { host, raw } = await trio();
+    const setBody = Buffer.from(JSON.stringify({ key: "big", data: value.toString("base64") }));
+    const getBody = Buffer.from(JSON.stringify({ key: "big" }));
+    const t = process.hrtime.bigint();
+    call(raw, rawReq(1, "set", setBody));
+    call(raw, rawReq(1, "get", getBody));
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (!host.store.get("big").equals(value)) throw new Error("raw round trip lost the value");
+    return ms;
+  };
+  const sdkRuns = [], naiveRuns = [], rawRuns = [];
+  for (let i = 0; i < 3; i++) { sdkRuns.push(await roundtrip("sdk")); naiveRuns.push(await roundtrip("naive")); rawRuns.push(await rawRoundtrip()); }
+  results.roundtrip_8mib = {
+    sdk_ms: median(sdkRuns.map((r) => r.ms)),
+    naive_ms: median(naiveRuns.map((r) => r.ms)),
+    sdk_peak_guest_mib: Math.max(...sdkRuns.map((r) => r.peak)),
+    naive_peak_guest_mib: Math.max(...naiveRuns.map((r) => r.peak)),
+    raw_ms: median(rawRuns),
+  };
+  console.log("measured 8 MiB round trip");
+}
+
+{
+  const { sdk } = await trio();
+  const calls = quick ? 100000 : 1000000;
+  const reqs = [sdkReq(6, 1, "soak", Buffer.from("0123456789abcdef")), sdkReq(5, 1, "soak"), sdkReq(5, 1, "soak-missing"), sdkReq(1, 1, "soak")];
+  const run = (n) => { for (let i = 0; i < n; i++) sdk.call(reqs[i & 3]); };
+  run(1000);
+  const start = sdk.memorySize();
+  run(calls);
+  results.soak = { calls, guest_mib_start: start / MiB, guest_mib_end: sdk.memorySize() / MiB };
+  console.log(`soaked ${calls} calls`);
+}
+
+results.tarmac_http_note = "omitted: real Tarmac cannot be installed here (the Go module proxy answers 403 for github.com/tarmac-project/tarmac)";
+
+writeFileSync(join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+
+// The table and the targets (issue #5), as ratios measured in this run.
+const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} us` : `${ns.toFixed(0)} ns`);
+const size = (b) => (b >= MiB ? `${b / MiB} MiB` : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
+const lines = [];
+lines.push("| module | release bytes |", "|---|---|");
+for (const [k, v] of Object.entries(results.sizes)) lines.push(`| ${k} | ${v} |`);
+lines.push("", "| op | value | raw | sdk | naive | sdk/raw | naive/sdk | naive/raw (best possible naive/sdk) |", "|---|---|---|---|---|---|---|---|");
+for (const [name, rows] of [["kv.get", results.kv_get], ["kv.set", results.kv_set]]) {
+  for (const r of rows) lines.push(`| ${name} | ${size(r.value_bytes)} | ${fmt(r.raw_ns)} | ${fmt(r.sdk_ns)} | ${fmt(r.naive_ns)} | ${(r.sdk_ns / r.raw_ns).toFixed(2)} | ${(r.naive_ns / r.sdk_ns).toFixed(1)} | ${(r.naive_ns / r.raw_ns).toFixed(1)} |`);
+}
+const b = results.base64;
+lines.push("", "| base64, 1 MiB | encode MB/s | decode MB/s |", "|---|---|---|");
+lines.push(`| tarmac-as | ${b.sdk_encode_mb_s.toFixed(0)} | ${b.sdk_decode_mb_s.toFixed(0)} |`);
+lines.push(`| as-base64 | ${b.as_base64_encode_mb_s.toFixed(0)} | ${b.as_base64_decode_mb_s.toFixed(0)} |`);
+lines.push(`| Node Buffer | ${b.node_encode_mb_s.toFixed(0)} | ${b.node_decode_mb_s.toFixed(0)} |`);
+const rt = results.roundtrip_8mib;
+lines.push("", "| 8 MiB set + get | time | peak guest memory above idle |", "|---|---|---|");
+lines.push(`| tarmac-as | ${rt.sdk_ms.toFixed(1)} ms | ${rt.sdk_peak_guest_mib.toFixed(1)} MiB |`);
+lines.push(`| naive | ${rt.naive_ms.toFixed(1)} ms | ${rt.naive_peak_guest_mib.toFixed(1)} MiB |`);
+lines.push(`| raw host calls (floor) | ${rt.raw_ms.toFixed(1)} ms | |`);
+lines.push("", `soak: ${results.soak.calls} calls on one instance, guest memory ${results.soak.guest_mib_start.toFixed(2)} -> ${results.soak.guest_mib_end.toFixed(2)} MiB`);
+
+const g = (v) => results.kv_get.find((r) => r.value_bytes === v);
+const s = (v) => results.kv_set.find((r) => r.value_bytes === v);
+const targets = [
+  ["hello <= 8 KB", results.sizes.hello <= 8000, `${results.sizes.hello} B`],
+  ["kv-counter <= 16 KB", results.sizes["kv-counter"] <= 16000, `${results.sizes["kv-counter"]} B`],
+  ...[16, 1024].flatMap((v) => [g(v), s(v)].map((r, i) => {
+    const limit = v === 16 ? 1.5 : 2.5;
+    return [`kv.${i ? "set" : "get"} ${size(v)}: sdk <= ${limit} x raw`, r.sdk_ns <= limit * r.raw_ns, `${(r.sdk_ns / r.raw_ns).toFixed(2)} x`];
+  })),
+  ...[64 * 1024, MiB].flatMap((v) => [g(v), s(v)].map((r, i) => [`kv.${i ? "set" : "get"} ${size(v)}: sdk <= naive / 8`, r.sdk_ns * 8 <= r.naive_ns,
+    `naive/sdk = ${(r.naive_ns / r.sdk_ns).toFixed(1)} (the raw floor allows at most ${(r.naive_ns / r.raw_ns).toFixed(1)})`])),
+  ["base64 decode >= 20 x as-base64", b.sdk_decode_mb_s >= 20 * b.as_base64_decode_mb_s, `${(b.sdk_decode_mb_s / b.as_base64_decode_mb_s).toFixed(1)} x`],
+  ["base64 encode >= 12 x as-base64", b.sdk_encode_mb_s >= 12 * b.as_base64_encode_mb_s, `${(b.sdk_encode_mb_s / b.as_base64_encode_mb_s).toFixed(1)} x`],
+  ["8 MiB round trip: sdk <= naive / 8", rt.sdk_ms * 8 <= rt.naive_ms, `naive/sdk = ${(rt.naive_ms / rt.sdk_ms).toFixed(1)} (the raw floor allows at most ${(rt.naive_ms / rt.raw_ms).toFixed(1)})`],
+  ["8 MiB round trip: peak <= 5 x value", rt.sdk_peak_guest_mib <= 40, `${rt.sdk_peak_guest_mib.toFixed(1)} MiB`],
+  ["soak ends within 1 MiB of start", results.soak.guest_mib_end - results.soak.guest_mib_start <= 1, `${(results.soak.guest_mib_end - results.soak.guest_mib_start).toFixed(2)} MiB`],
+];
+lines.push("", "| target | met | measured |", "|---|---|---|");
+for (const [name, okay, measured] of targets) lines.push(`| ${name} | ${okay ? "yes" : "NO"} | ${measured} |`);
+results.targets = Object.fromEntries(targets.map(([name, okay, measured]) => [name, { met: okay, measured }]));
+writeFileSync(join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+console.log("\n" + lines.join("\n"));
+writeFileSync(join(root, "bench", "results.md"), lines.join("\n") + "\n");
