@@ -153,17 +153,20 @@ export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
     // past its output; the >= 20 characters left after it always overwrite those. Invalid
     // characters are collected and checked once, after the loop.
     let invalid = i8x16.splat(0);
+    const lutLo = LUT_LO, lutHi = LUT_HI, lutRoll = LUT_ROLL, pack = PACK;
+    const nibble = i8x16.splat(0x0F), slash = i8x16.splat(0x2F);
+    const low8 = i16x8.splat(0x00FF), low16 = i32x4.splat(0x0000FFFF);
     while (src + 20 <= last) {
       const v = v128.load(src);
-      const hiNibbles = v128.and(i16x8.shr_u(v, 4), i8x16.splat(0x0F));
-      const lo = i8x16.swizzle(LUT_LO, v128.and(v, i8x16.splat(0x0F)));
-      const hi = i8x16.swizzle(LUT_HI, hiNibbles);
+      const hiNibbles = v128.and(i16x8.shr_u(v, 4), nibble);
+      const lo = i8x16.swizzle(lutLo, v128.and(v, nibble));
+      const hi = i8x16.swizzle(lutHi, hiNibbles);
       invalid = v128.or(invalid, v128.and(lo, hi));
-      const roll = i8x16.swizzle(LUT_ROLL, i8x16.add(hiNibbles, i8x16.eq(v, i8x16.splat(0x2F))));
+      const roll = i8x16.swizzle(lutRoll, i8x16.add(hiNibbles, i8x16.eq(v, slash)));
       const sextets = i8x16.add(v, roll);
-      const pairs = v128.or(i16x8.shl(v128.and(sextets, i16x8.splat(0x00FF)), 6), i16x8.shr_u(sextets, 8));
-      const triples = v128.or(i32x4.shl(v128.and(pairs, i32x4.splat(0x0000FFFF)), 12), i32x4.shr_u(pairs, 16));
-      v128.store(dst, i8x16.swizzle(triples, PACK));
+      const pairs = v128.or(i16x8.shl(v128.and(sextets, low8), 6), i16x8.shr_u(sextets, 8));
+      const triples = v128.or(i32x4.shl(v128.and(pairs, low16), 12), i32x4.shr_u(pairs, 16));
+      v128.store(dst, i8x16.swizzle(triples, pack));
       src += 16; dst += 12;
     }
     if (v128.any_true(invalid)) return false;
