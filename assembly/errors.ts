@@ -74,7 +74,7 @@ export class TarmacError extends Error {
 // @ts-ignore: decorator
 @lazy @inline export const E_LONE_SURROGATE: string = "text contains a lone surrogate and is not valid Unicode";
 // @ts-ignore: decorator
-@lazy @inline export const E_TOO_LARGE: string = "input is too large";
+@lazy @inline export const E_TOO_LARGE: string = "input is too large (keys up to 1,048,576 characters, values up to 64 MiB)";
 // @ts-ignore: decorator
 @lazy @inline export const E_CALLBACK_NOT_FOUND: string = "callback not found";
 // @ts-ignore: decorator

@@ -10,7 +10,7 @@ import { ReplyStatus, readStatus, readBase64, replyError, readStatusReply } from
 import { Result } from "./result";
 import { decodeUtf8, isValidUnicode as isValidText } from "./utf8";
 import {
-  ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_NO_DATA,
+  ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_NO_DATA, E_TOO_LARGE,
 } from "./errors";
 
 // @ts-ignore: decorator
@@ -97,6 +97,7 @@ export class KVStore {
    * ```
    */
   setString(key: string, value: string): TarmacError | null {
+    if (<usize>value.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE, "set");
     if (!isValidText(value)) return invalid(E_LONE_SURROGATE, "set");
     const bytes = String.UTF8.encode(value);
     return this.setRaw(key, changetype<usize>(bytes), bytes.byteLength);
@@ -106,6 +107,7 @@ export class KVStore {
     const bad = checkKey(key, "set");
     if (bad) return bad;
     if (len == 0) return invalid(E_EMPTY_VALUE, "set");
+    if (len > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE, "set");
     const w = JsonWriter.begin(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
     w.startObject();
     w.key("key"); w.string(key);
@@ -183,8 +185,14 @@ function keyRequest(key: string): JsonWriter {
   return w;
 }
 
+/** The longest key the SDK sends, in UTF-16 units (its JSON then stays well inside one buffer). */
+export const MAX_KEY_LENGTH: i32 = 1 << 20;
+/** The largest value the SDK sends: 64 MiB (its base64 request is about 86 MiB). */
+export const MAX_VALUE_BYTES: usize = 64 << 20;
+
 function checkKey(key: string, operation: string): TarmacError | null {
   if (key.length == 0) return invalid(E_EMPTY_KEY, operation);
+  if (key.length > MAX_KEY_LENGTH) return invalid(E_TOO_LARGE, operation);
   if (!isValidText(key)) return invalid(E_LONE_SURROGATE, operation);
   return null;
 }

@@ -1,0 +1,180 @@
+// A reference for what the SDK must answer to any host reply: its rules written again, plainly,
+// in JavaScript. The fuzzer compares the compiled guest against this, reply by reply.
+import { Kind } from "../probe.mjs";
+
+const MAX_DEPTH = 128; // the SDK's limit on nesting inside a skipped value
+
+class Invalid extends Error {}
+
+/**
+ * Parses UTF-8 JSON bytes as the SDK's reader does: strict grammar, strict UTF-8 in strings,
+ * escaped lone surrogates as U+FFFD. Objects keep every member in order: { type: "object",
+ * members: [[rawName, value]] }; numbers keep their text.
+ */
+export function parse(bytes) {
+  let p = 0;
+  const ws = () => { while (p < bytes.length && (bytes[p] === 32 || bytes[p] === 10 || bytes[p] === 13 || bytes[p] === 9)) p++; };
+  const fail = () => { throw new Invalid(); };
+  const string = () => {
+    if (bytes[p] !== 34) fail();
+    p++;
+    let units = [];
+    for (;;) {
+      if (p >= bytes.length) fail();
+      const c = bytes[p];
+      if (c === 34) { p++; break; }
+      if (c < 0x20) fail();
+      if (c === 92) {
+        const x = bytes[p + 1];
+        if (x === 117) {
+          const hex = Buffer.from(bytes.subarray(p + 2, p + 6)).toString("latin1");
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail();
+          units.push(parseInt(hex, 16));
+          p += 6;
+        } else {
+          const map = { 34: 34, 92: 92, 47: 47, 98: 8, 102: 12, 110: 10, 114: 13, 116: 9 };
+          if (!(x in map)) fail();
+          units.push(map[x]);
+          p += 2;
+        }
+        continue;
+      }
+      if (c < 0x80) { units.push(c); p++; continue; }
+      let n = 0;
+      if (c >= 0xc2 && c <= 0xdf) n = 2; else if (c >= 0xe0 && c <= 0xef) n = 3; else if (c >= 0xf0 && c <= 0xf4) n = 4; else fail();
+      if (p + n > bytes.length) fail();
+      let s;
+      try { s = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(p, p + n)); } catch { fail(); }
+      for (let i = 0; i < s.length; i++) units.push(s.charCodeAt(i));
+      p += n;
+    }
+    // Escaped surrogates survive only as valid pairs.
+    let out = "";
+    for (let i = 0; i < units.length; i++) {
+      const u = units[i];
+      if (u >= 0xd800 && u <= 0xdbff && i + 1 < units.length && units[i + 1] >= 0xdc00 && units[i + 1] <= 0xdfff) { out += String.fromCharCode(u, units[++i]); continue; }
+      out += u >= 0xd800 && u <= 0xdfff ? "\ufffd" : String.fromCharCode(u);
+    }
+    return out;
+  };
+  const value = (depth) => {
+    ws();
+    if (p >= bytes.length) fail();
+    const c = bytes[p];
+    if (c === 34) return { type: "string", value: string() };
+    if (c === 123 || c === 91) {
+      p++;
+      const members = [];
+      const close = c === 123 ? 125 : 93;
+      ws();
+      if (bytes[p] === close) { p++; return { type: c === 123 ? "object" : "array", members, depth }; }
+      for (;;) {
+        ws();
+        if (c === 123) {
+          const name = string();
+          ws();
+          if (bytes[p] !== 58) fail();
+          p++;
+          members.push([name, value(depth + 1)]);
+        } else {
+          members.push(value(depth + 1));
+        }
+        ws();
+        if (bytes[p] === 44) { p++; continue; }
+        if (bytes[p] === close) { p++; break; }
+        fail();
+      }
+      return { type: c === 123 ? "object" : "array", members, depth };
+    }
+    const rest = Buffer.from(bytes.subarray(p, p + 100000)).toString("latin1");
+    let m;
+    if ((m = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(rest)) && m[0].length) { p += m[0].length; return { type: "number", text: m[0] }; }
+    for (const [word, v] of [["true", true], ["false", false], ["null", null]]) {
+      if (rest.startsWith(word)) { p += word.length; return { type: v === null ? "null" : "bool", value: v }; }
+    }
+    fail();
+  };
+  try {
+    const v = value(0);
+    ws();
+    if (p !== bytes.length) fail();
+    return v;
+  } catch (e) {
+    if (e instanceof Invalid || e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+// The deepest nesting inside v, counting v itself as 0.
+function depthOf(v) {
+  if (v.type !== "object" && v.type !== "array") return 0;
+  let d = 0;
+  for (const m of v.members) d = Math.max(d, 1 + depthOf(v.type === "object" ? m[1] : m));
+  return d;
+}
+
+const same = (a, b) => a.length === b.length && [...a].every((ch, i) => ch === b[i] || ((ch.charCodeAt(0) | 32) === (b.charCodeAt(i) | 32) && /[a-z]/i.test(ch)));
+
+/** Strict standard padded base64, as the SDK decodes it; null if not canonical. */
+export function strictBase64(text) {
+  if (text.length % 4 !== 0) return null;
+  if (!/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return null;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.toString("base64") === text ? bytes : null;
+}
+
+/**
+ * What the SDK must return for `operation` ("get", "set", "delete", "keys") given a host reply
+ * { ok, error, body }: { kind } and, on success, { value } (bytes for get, strings for keys).
+ */
+export function expected(operation, { ok, error = "", body }) {
+  if (body.length === 0) {
+    if (ok) return { kind: Kind.InvalidResponse };
+    return { kind: error === "callback not found" ? Kind.Unavailable : Kind.HostFailure };
+  }
+  const doc = parse(body);
+  if (!doc || doc.type !== "object") return { kind: Kind.InvalidResponse };
+  let code = 0, problem = false, data, hasData = false, keys = [];
+  const tooDeep = (v) => depthOf(v) > MAX_DEPTH;
+  for (const [name, v] of doc.members) {
+    if (same(name, "status")) {
+      if (v.type === "null") continue;
+      if (v.type !== "object") return { kind: Kind.InvalidResponse };
+      for (const [n2, v2] of v.members) {
+        if (same(n2, "code")) {
+          if (v2.type === "null") continue;
+          if (v2.type !== "number") return { kind: Kind.InvalidResponse };
+          const t = v2.text;
+          const digits = t.replace(/^-/, "");
+          if (!/^[0-9]+$/.test(t.replace(/^-/, "")) || digits.length > 18 || Math.abs(Number(t)) > 2147483647 + (t.startsWith("-") ? 1 : 0)) problem = true;
+          else code = Number(t);
+        } else if (same(n2, "status")) {
+          if (v2.type !== "null" && v2.type !== "string") return { kind: Kind.InvalidResponse };
+        } else if (tooDeep(v2)) return { kind: Kind.InvalidResponse };
+      }
+    } else if (operation === "get" && same(name, "data")) {
+      hasData = true;
+      if (v.type === "null") data = Buffer.alloc(0);
+      else if (v.type === "string") { data = strictBase64(v.value); if (!data) problem = true; }
+      else { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; data = null; problem = true; }
+    } else if (operation === "keys" && same(name, "keys")) {
+      if (v.type === "null") continue;
+      if (v.type !== "array") { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; problem = true; continue; }
+      keys = [];
+      for (const item of v.members) {
+        if (item.type === "string") keys.push(item.value);
+        else { if (tooDeep(item)) return { kind: Kind.InvalidResponse }; problem = true; }
+      }
+    } else if (tooDeep(v)) return { kind: Kind.InvalidResponse };
+  }
+  if (problem || code === 0 || code < 100 || code > 599) return { kind: Kind.InvalidResponse };
+  if (code >= 400) {
+    if (code === 404 && operation === "get") return { kind: Kind.NotFound };
+    if (code === 400) return { kind: Kind.InvalidInput };
+    return { kind: Kind.HostFailure };
+  }
+  if (!ok) return { kind: Kind.InvalidResponse };
+  if (operation === "get") return hasData ? { kind: Kind.OK, value: data } : { kind: Kind.InvalidResponse };
+  if (operation === "keys") return { kind: Kind.OK, value: keys };
+  return { kind: Kind.OK };
+}
