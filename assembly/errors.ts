@@ -16,6 +16,8 @@ export enum ErrorKind {
   InvalidData = 6,
   /** A handler reported a failure (see `Result.err`). */
   Handler = 7,
+  /** The name is already used for something else (a metric name reused for another type). */
+  Conflict = 8,
 }
 
 /** The stable lower-case name of an error kind, e.g. `"not_found"`. */
@@ -28,6 +30,7 @@ export function errorKindName(kind: ErrorKind): string {
     case ErrorKind.InvalidResponse: return "invalid_response";
     case ErrorKind.InvalidData: return "invalid_data";
     case ErrorKind.Handler: return "handler";
+    case ErrorKind.Conflict: return "conflict";
   }
   return "unknown";
 }
@@ -105,3 +108,13 @@ export class TarmacError extends Error {
 @lazy @inline export const E_NO_DATA: string = "response has no data";
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_KEYS: string = "keys is not an array of strings";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_METRIC_NAME: string = "metric names must match ^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_METRIC_VALUE: string = "a histogram value must be a finite number";
+// @ts-ignore: decorator
+@lazy @inline export const E_EMPTY_NAME: string = "name must not be empty";
+// @ts-ignore: decorator
+@lazy @inline export const E_NO_FUNCTION: string = "no such function: Tarmac has no function route for it (callback not found)";
+// @ts-ignore: decorator
+@lazy @inline export const E_RESERVED_METRIC_NAME: string = "this metric name is Tarmac's own (http_server, scheduled_tasks, wasm_callbacks, wasm_functions, service_routes, go_*, process_*)";

@@ -12,3 +12,7 @@ export { base64Encode, base64Decode } from "./base64";
 export { isValidUnicode } from "./utf8";
 export { tarmacAbort } from "./abort";
 export { now } from "./time";
+export { log, logAt } from "./logger";
+export { tarmacConsole, tarmacTrace } from "./console";
+export { metrics, isValidMetricName, isReservedMetricName } from "./metrics";
+export { callFunction } from "./function";

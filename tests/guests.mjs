@@ -12,6 +12,7 @@ export const guests = {
   naive: join(build, "naive-kv.wasm"),
   noPreset: join(build, "no-preset.wasm"),
   noHandler: join(build, "no-handler.wasm"),
+  caps: join(build, "caps-probe.wasm"),
 };
 
 /** A fresh host with an in-memory store and one probe instance: { host, guest, probe }. */

@@ -24,7 +24,9 @@ export function rng(seed) {
 
 const OPS = ["get", "set", "delete", "keys"];
 const STRANGE_TEXT = ["", "OK", "é", "😀", "\u0000", "\"\\", "<&>", "\u2028", "\ud800", "x".repeat(300)];
-const WRONG = [0, -1, 1e400, -5, 99999999999, 2.5e2, 200.5, true, false, null, "200", "", [], {}, [1, "a"], { code: 200 }];
+const WRONG_VALUES = [0, -1, 1e400, -5, 99999999999, 2.5e2, 200.5, true, false, null, "200", "", [], {}, [1, "a"], { code: 200 }];
+// A fresh copy each time: a mutation must never change the list itself.
+const wrong = (r) => structuredClone(r.pick(WRONG_VALUES));
 const BAD_UTF8 = [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80], [0xfe]];
 
 function key(r) {
@@ -58,14 +60,14 @@ function mutate(r, obj) {
   const o = JSON.parse(JSON.stringify(obj));
   const fields = () => Object.keys(o);
   const treeOps = [
-    () => { const f = r.pick(fields()); if (f) o[f] = r.pick(WRONG); },
-    () => { if (o.status && typeof o.status === "object") o.status[r.pick(["code", "status"])] = r.pick(WRONG); },
+    () => { const f = r.pick(fields()); if (f) o[f] = wrong(r); },
+    () => { if (o.status && typeof o.status === "object") o.status[r.pick(["code", "status"])] = wrong(r); },
     () => { if (o.status && typeof o.status === "object") o.status.code = r.pick([0, -200, 99, 600, 2147483648, -2147483649, 404, 400, 200, 1e18]); },
     () => { delete o[r.pick(fields())]; },
     () => { if (o.status && typeof o.status === "object") delete o.status[r.pick(["code", "status"])]; },
     () => { if (typeof o.data === "string") o.data = breakBase64(r, o.data); },
-    () => { if (Array.isArray(o.keys)) o.keys.push(r.pick(WRONG)); },
-    () => { o[r.pick(["extra", "Data", "STATUS", "keys", "data", "x"])] = r.pick(WRONG); },
+    () => { if (Array.isArray(o.keys)) o.keys.push(wrong(r)); },
+    () => { o[r.pick(["extra", "Data", "STATUS", "keys", "data", "x"])] = wrong(r); },
   ];
   for (let i = r.int(3); i > 0; i--) r.pick(treeOps)();
   let text = goMarshal(o);

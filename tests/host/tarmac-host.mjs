@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { kvstoreCallbacks, MemoryStore } from "./kvstore.mjs";
 import { loggerCallbacks } from "./logger.mjs";
+import { metricsCallbacks, Metrics } from "./metrics.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
@@ -19,6 +20,9 @@ export class CallbackError extends Error {
     this.body = body;
   }
 }
+
+/** A Go panic inside a host function: wazero recovers it and the whole invocation fails. */
+export class HostPanic extends Error {}
 
 /**
  * A Tarmac-like host. `capabilities` maps "namespace" to { operation: (payload: Buffer) =>
@@ -33,6 +37,16 @@ export class TarmacHost {
     /** Every message the guests logged through Tarmac's logger: { level, message }. */
     this.logs = [];
     this.capabilities.logger ??= loggerCallbacks(this.logs);
+    /** The metrics guests recorded. */
+    this.metrics = new Metrics();
+    this.capabilities.metrics ??= metricsCallbacks(this.metrics);
+    /** Function routes: name -> guest instance that answers `tarmac:function:<name>`. */
+    this.functions = new Map();
+    const host = this;
+    this.capabilities.function ??= new Proxy(Object.create(null), {
+      has: (_, name) => host.functions.has(name),
+      get: (_, name) => (payload) => host.callFunction(name, payload),
+    });
     this.log = log;
   }
 
@@ -45,10 +59,23 @@ export class TarmacHost {
     return guest;
   }
 
+  /** Adds a `function` route: other guests reach `guest` as `tarmac:function:<name>`. */
+  routeFunction(name, guest) {
+    this.functions.set(name, guest);
+  }
+
+  /** Tarmac's function-to-function callback: runs the routed guest's handler with the raw bytes. */
+  callFunction(name, payload) {
+    const r = this.functions.get(name).call(payload);
+    if (r.ok) return r.body;
+    throw new CallbackError(`failed to execute wasm module - ${r.error}`, null);
+  }
+
   /** Routes a host call like Tarmac's router: binding must be "tarmac". */
   dispatch(binding, namespace, operation, payload) {
     const cap = binding === "tarmac" ? this.capabilities[namespace] : undefined;
-    const fn = cap && Object.prototype.hasOwnProperty.call(cap, operation) ? cap[operation] : undefined;
+    const own = cap && (Object.getPrototypeOf(cap) === null ? operation in cap : Object.prototype.hasOwnProperty.call(cap, operation));
+    const fn = own ? cap[operation] : undefined;
     if (!fn) throw new CallbackError("callback not found");
     return fn(payload, operation);
   }
@@ -124,6 +151,7 @@ export class Guest {
           try {
             answer = { ok: true, body: g.host.dispatch(call.binding, call.namespace, call.operation, call.payload) };
           } catch (e) {
+            if (e instanceof HostPanic) throw e;
             if (!(e instanceof CallbackError)) throw e;
             answer = { ok: false, body: e.body, error: e.message };
           }
@@ -174,6 +202,7 @@ export class Guest {
       this.ctx = null;
       // wapc-go: a trap drops any __guest_error message; the error names the trap.
       if (e instanceof ExitError) return { ok: false, body: null, error: `error invoking guest: ${this.closed}`, guestError: ctx.guestError, trapped: true };
+      if (e instanceof HostPanic) return { ok: false, body: null, error: `error invoking guest: ${e.message} (recovered by wazero)`, guestError: ctx.guestError, trapped: true };
       if (!(e instanceof WebAssembly.RuntimeError)) throw e;
       return { ok: false, body: null, error: `error invoking guest: wasm error: ${e.message}`, guestError: ctx.guestError, trapped: true };
     }

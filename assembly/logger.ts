@@ -1,0 +1,47 @@
+// Tarmac's logger capability: info, warn, error, debug and trace. The message is the payload;
+// Tarmac writes it to its own log (debug and trace only when it runs with APP_DEBUG/APP_TRACE).
+
+import { callHost } from "./host";
+import { hostFailure } from "./reply";
+import { TarmacError } from "./errors";
+
+const CAPABILITY = "logger";
+
+/**
+ * Sends `message` to Tarmac's log at `level` ("info", "warn", "error", "debug" or "trace").
+ * Lone surrogates are written as U+FFFD, so any string can be logged. Returns null, or the
+ * error if the host refused (Tarmac's logger itself never fails).
+ *
+ * ```ts
+ * logAt("info", "cache miss for " + key);
+ * ```
+ */
+export function logAt(level: string, message: string): TarmacError | null {
+  const n = message.length;
+  const buf = heap.alloc(<usize>n * 3 + 1);
+  const len = String.UTF8.encodeUnsafe(changetype<usize>(message), n, buf, false, 1 /* ErrorMode.REPLACE */);
+  const reply = callHost("tarmac", CAPABILITY, level, buf, len);
+  heap.free(buf);
+  return reply.ok ? null : hostFailure(reply.error, CAPABILITY, level);
+}
+
+/**
+ * The logger, one function per level.
+ *
+ * ```ts
+ * log.info("request for " + path);
+ * log.error("upstream failed: " + err.toString());
+ * ```
+ */
+export namespace log {
+  /** `log.info("started")` */
+  export function info(message: string): TarmacError | null { return logAt("info", message); }
+  /** `log.warn("slow upstream")` */
+  export function warn(message: string): TarmacError | null { return logAt("warn", message); }
+  /** `log.error("could not save")` */
+  export function error(message: string): TarmacError | null { return logAt("error", message); }
+  /** `log.debug("value: " + v)` (Tarmac shows it with APP_DEBUG) */
+  export function debug(message: string): TarmacError | null { return logAt("debug", message); }
+  /** `log.trace("entering")` (Tarmac shows it with APP_TRACE) */
+  export function trace(message: string): TarmacError | null { return logAt("trace", message); }
+}

@@ -1,0 +1,107 @@
+// Logger, metrics and function-to-function calls over a compiled guest on the Tarmac-like host.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { guests } from "./guests.mjs";
+import { TarmacHost } from "./host/tarmac-host.mjs";
+import { Kind, decode } from "./probe.mjs";
+
+const Op = { LOG: 1, COUNTER: 2, GAUGE_INC: 3, GAUGE_DEC: 4, HISTOGRAM: 5, CALL: 6, CONSOLE: 7, ECHO: 8 };
+const req = (op, name = "", rest = Buffer.alloc(0)) => {
+  const head = Buffer.alloc(5);
+  head[0] = op;
+  head.writeUInt32LE(name.length, 1);
+  return Buffer.concat([head, Buffer.from(name, "utf16le"), Buffer.from(rest)]);
+};
+const f64 = (v) => { const b = Buffer.alloc(8); b.writeDoubleLE(v); return b; };
+
+async function caps(options) {
+  const host = new TarmacHost(options);
+  const guest = await host.instantiate(guests.caps);
+  const run = (...args) => {
+    const r = guest.call(req(...args));
+    if (!r.ok) throw new Error(r.error);
+    return decode(r.body);
+  };
+  return { host, guest, run };
+}
+
+test("logger: every level reaches the host with the message exactly; lone surrogates become U+FFFD", async () => {
+  const { host, guest, run } = await caps();
+  for (const level of ["info", "warn", "error", "debug", "trace"]) {
+    assert.equal(run(Op.LOG, level, Buffer.from(`at ${level} ✓ "q" \n`, "utf16le")).kind, Kind.OK);
+  }
+  assert.deepEqual(host.logs.map((l) => [l.level, l.message]), ["info", "warn", "error", "debug", "trace"].map((l) => [l, `at ${l} ✓ "q" \n`]));
+  run(Op.LOG, "info", Buffer.from("bad \ud800 text", "utf16le"));
+  assert.equal(host.logs.at(-1).message, "bad \ufffd text");
+  assert.deepEqual(guest.hostCalls.at(-1).payload, Buffer.from("bad \ufffd text"), "the payload is the raw message");
+  assert.equal(run(Op.LOG, "nope", Buffer.from("x", "utf16le")).kind, Kind.Unavailable, "an unknown level is not routed");
+});
+
+test("console.log, console.warn and trace go to Tarmac's logger (the preset routes them)", async () => {
+  const { host, guest, run } = await caps();
+  assert.equal(run(Op.CONSOLE, "hi").kind, Kind.OK);
+  assert.deepEqual(host.logs, [{ level: "info", message: "console: hi" }, { level: "warn", message: "warned" }, { level: "trace", message: "traced 42.0" }]);
+  const imports = WebAssembly.Module.imports(guest.module).map((i) => `${i.module}.${i.name}`);
+  assert.ok(!imports.some((i) => i.startsWith("env.")), `no env imports: ${imports}`);
+});
+
+test("metrics: counter, gauge and histogram reach the registry; bad names and types are typed errors", async () => {
+  const { host, guest, run } = await caps();
+  for (let i = 0; i < 3; i++) assert.equal(run(Op.COUNTER, "cache_hits").kind, Kind.OK);
+  run(Op.GAUGE_INC, "in_flight"); run(Op.GAUGE_INC, "in_flight"); run(Op.GAUGE_DEC, "in_flight");
+  run(Op.HISTOGRAM, "latency:seconds", f64(0.25)); run(Op.HISTOGRAM, "latency:seconds", f64(1.5)); run(Op.HISTOGRAM, "latency:seconds", f64(3));
+  assert.equal(host.metrics.get("cache_hits").value, 3);
+  assert.equal(host.metrics.get("in_flight").value, 1);
+  assert.deepEqual(host.metrics.get("latency:seconds").observations, [0.25, 1.5, 3]);
+  assert.match(host.metrics.exposition(), /^cache_hits 3$/m);
+  assert.deepEqual(guest.hostCalls.filter((c) => c.namespace === "metrics").map((c) => c.payload.toString()).slice(3, 6),
+    [`{"name":"in_flight","action":"inc"}`, `{"name":"in_flight","action":"inc"}`, `{"name":"in_flight","action":"dec"}`]);
+  assert.equal(guest.hostCalls.at(-1).payload.toString(), `{"name":"latency:seconds","value":3}`);
+
+  const calls = guest.hostCalls.length;
+  for (const name of ["", "has space", "dash-ed", "aw3er2324re2309vcqASEDFAQSWWEqwrqwQ!@#$@#VQ", "ünï", "\ud800"]) {
+    const r = run(Op.COUNTER, name);
+    assert.deepEqual([r.kind, r.message], [Kind.InvalidInput, "metric names must match ^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$"], JSON.stringify(name));
+  }
+  for (const name of ["http_server", "go_goroutines", "process_cpu_seconds_total", "wasm_callbacks"]) {
+    assert.equal(run(Op.COUNTER, name).kind, Kind.InvalidInput, `${name} would panic Tarmac's registry`);
+  }
+  for (const v of [NaN, Infinity, -Infinity]) assert.equal(run(Op.HISTOGRAM, "h", f64(v)).kind, Kind.InvalidInput);
+  assert.equal(guest.hostCalls.length, calls, "none of these reached the host");
+
+  // The host's own errors: a name reused for another type.
+  for (const [op, name] of [[Op.GAUGE_INC, "cache_hits"], [Op.HISTOGRAM, "in_flight"], [Op.COUNTER, "latency:seconds"]]) {
+    const r = run(op, name, f64(1));
+    assert.deepEqual([r.kind, r.message], [Kind.Conflict, "metric name in use"]);
+  }
+});
+
+test("metrics: the host's 'invalid action' and 'invalid metric name' texts are InvalidInput", async () => {
+  const { guest, run } = await caps();
+  guest.intercept = () => ({ ok: false, error: "invalid action", body: Buffer.alloc(0) });
+  assert.deepEqual([run(Op.GAUGE_INC, "g").kind, run(Op.GAUGE_INC, "g").message], [Kind.InvalidInput, "invalid action"]);
+  guest.intercept = () => ({ ok: false, error: "invalid metric name" });
+  assert.equal(run(Op.COUNTER, "c").kind, Kind.InvalidInput);
+  guest.intercept = () => ({ ok: false, error: "callback not found" });
+  assert.equal(run(Op.COUNTER, "c").kind, Kind.Unavailable);
+  guest.intercept = () => ({ ok: false, error: "unable to parse input JSON - x" });
+  assert.equal(run(Op.COUNTER, "c").kind, Kind.HostFailure);
+});
+
+test("function-to-function: bytes in, bytes out; the other function's error; an unrouted name is NotFound", async () => {
+  const { host, run } = await caps();
+  const echo = await host.instantiate(guests.caps);
+  host.routeFunction("echo", echo);
+  const payload = (name, body) => req(Op.ECHO, name, body);
+  let r = run(Op.CALL, "echo", payload("", Buffer.from("héllo \u0000 bytes")));
+  assert.equal(r.kind, Kind.OK);
+  assert.equal(r.rest.toString(), "echo:héllo \u0000 bytes");
+  assert.deepEqual(host.logs.at(-1), { level: "info", message: "echo called" });
+  r = run(Op.CALL, "echo", payload("fail"));
+  assert.deepEqual([r.kind, r.message], [Kind.HostFailure, "failed to execute wasm module - echo failed on purpose"]);
+  r = run(Op.CALL, "missing", Buffer.from("x"));
+  assert.equal(r.kind, Kind.NotFound);
+  assert.equal(run(Op.CALL, "", Buffer.alloc(0)).kind, Kind.InvalidInput);
+  r = run(Op.CALL, "echo", payload("", Buffer.alloc(3 << 20, 0x41)));
+  assert.equal(r.rest.length, 5 + (3 << 20), "3 MiB through a function call");
+});

@@ -1,0 +1,67 @@
+// Tarmac v0.10.0's metrics callbacks (pkg/callbacks/metrics): counters, gauges and summaries
+// ("histogram") on a registry, errors as text only, an empty reply on success.
+import { CallbackError, HostPanic } from "./tarmac-host.mjs";
+import { goUnmarshal } from "./go-json.mjs";
+
+const NAME = /^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$/;
+// Names Tarmac registers itself: registering them again panics inside the host (MustRegister).
+const BUILT_IN = /^(http_server|scheduled_tasks|wasm_callbacks|wasm_functions|service_routes|go_.*|process_.*)$/;
+
+/** A registry as Prometheus would show it: { name: { type, value, observations } }. */
+export class Metrics {
+  constructor() { this.byName = new Map(); }
+  get(name) { return this.byName.get(name); }
+
+  /** The text Tarmac's /metrics would show for the registry's metrics. */
+  exposition() {
+    const lines = [];
+    for (const [name, m] of this.byName) {
+      if (m.type === "histogram") {
+        lines.push(`# TYPE ${name} summary`, `${name}_sum ${m.observations.reduce((a, b) => a + b, 0)}`, `${name}_count ${m.observations.length}`);
+      } else {
+        lines.push(`# TYPE ${name} ${m.type}`, `${name} ${m.value}`);
+      }
+    }
+    return lines.join("\n") + "\n";
+  }
+}
+
+export function metricsCallbacks(metrics) {
+  const use = (name, type) => {
+    if (!NAME.test(name)) throw new CallbackError("invalid metric name", Buffer.alloc(0));
+    return type;
+  };
+  const register = (name, type) => {
+    const m = metrics.byName.get(name);
+    if (m && m.type !== type) throw new CallbackError("metric name in use", Buffer.alloc(0));
+    if (!m && BUILT_IN.test(name)) throw new HostPanic(`duplicate metrics collector registration attempted`);
+    if (!m) metrics.byName.set(name, { type, value: 0, observations: [] });
+    return metrics.byName.get(name);
+  };
+  const parse = (payload, fields) => {
+    const req = goUnmarshal(payload, fields);
+    if (!req) throw new CallbackError("unable to parse input JSON - invalid character", Buffer.alloc(0));
+    return req;
+  };
+  return {
+    counter(payload) {
+      const { name } = parse(payload, { name: "" });
+      use(name);
+      register(name, "counter").value++;
+      return Buffer.alloc(0);
+    },
+    gauge(payload) {
+      const { name, action } = parse(payload, { name: "", action: "" });
+      use(name);
+      if (action !== "inc" && action !== "dec") throw new CallbackError("invalid action", Buffer.alloc(0));
+      register(name, "gauge").value += action === "inc" ? 1 : -1;
+      return Buffer.alloc(0);
+    },
+    histogram(payload) {
+      const { name, value } = parse(payload, { name: "", value: 0 });
+      use(name);
+      register(name, "histogram").observations.push(value);
+      return Buffer.alloc(0);
+    },
+  };
+}
