@@ -118,3 +118,11 @@ export class TarmacError extends Error {
 @lazy @inline export const E_NO_FUNCTION: string = "no such function: Tarmac has no function route for it (callback not found)";
 // @ts-ignore: decorator
 @lazy @inline export const E_RESERVED_METRIC_NAME: string = "this metric name is Tarmac's own (http_server, scheduled_tasks, wasm_callbacks, wasm_functions, service_routes, go_*, process_*)";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_METHOD: string = "method must be GET, POST, PUT, PATCH, DELETE or HEAD";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_URL: string = "url must be an absolute http:// or https:// URL without spaces or control characters";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_HEADER: string = "header names must be HTTP tokens and values must not contain CR, LF or NUL";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_HEADERS: string = "response has a field of the wrong type";

@@ -16,3 +16,4 @@ export { log, logAt } from "./logger";
 export { tarmacConsole, tarmacTrace } from "./console";
 export { metrics, isValidMetricName, isReservedMetricName } from "./metrics";
 export { callFunction } from "./function";
+export { http, HttpRequest, HttpResponse } from "./http";

@@ -342,16 +342,22 @@ export class JsonReader {
     return true;
   }
 
+  /** The current key's text. */
+  keyText(): string {
+    const saveStart = this.spanStart, saveEnd = this.spanEnd, saveEscaped = this.spanEscaped;
+    this.spanStart = this.keyStart; this.spanEnd = this.keyEnd; this.spanEscaped = this.keyEscaped;
+    const k = this.spanText();
+    this.spanStart = saveStart; this.spanEnd = saveEnd; this.spanEscaped = saveEscaped;
+    return k;
+  }
+
   /** Whether the current key equals `name`, ignoring ASCII case as Go's encoding/json does. */
   keyIs(name: string): bool {
     const n = name.length;
     const p = changetype<usize>(name);
     if (this.keyEscaped) {
       // Rare: compare the unescaped text.
-      const saveStart = this.spanStart, saveEnd = this.spanEnd, saveEscaped = this.spanEscaped;
-      this.spanStart = this.keyStart; this.spanEnd = this.keyEnd; this.spanEscaped = true;
-      const k = this.spanText();
-      this.spanStart = saveStart; this.spanEnd = saveEnd; this.spanEscaped = saveEscaped;
+      const k = this.keyText();
       if (k.length != n) return false;
       const q = changetype<usize>(k);
       for (let i = 0; i < n; i++) {

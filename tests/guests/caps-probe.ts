@@ -1,9 +1,10 @@
 // Test guest for the capabilities beyond key:value. Same framing as kv-probe:
 // request:  [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
-import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text } from "tarmac-as/assembly";
+import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
+const HTTP: u8 = 9;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -44,6 +45,44 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     if (name == "fail") return fail("echo failed on purpose");
     log.info("echo called");
     return ok("echo:" + text(rest));
+  }
+  if (op == HTTP) {
+    // rest: [method length u8][method][url length u32][url UTF-16][header count u8]
+    //       ([name len u16][name UTF-16][value len u32][value UTF-16])* [insecure u8][body]
+    let p = rest.dataStart;
+    const ml = <usize>load<u8>(p); p += 1;
+    const method = String.UTF8.decodeUnsafe(p, ml); p += ml;
+    const ul = <usize>load<u32>(p); p += 4;
+    const url = String.UTF16.decodeUnsafe(p, ul << 1); p += ul << 1;
+    const req = new HttpRequest(method, url);
+    const hc = load<u8>(p); p += 1;
+    for (let i: u8 = 0; i < hc; i++) {
+      const nl = <usize>load<u16>(p); p += 2;
+      const hn = String.UTF16.decodeUnsafe(p, nl << 1); p += nl << 1;
+      const vl = <usize>load<u32>(p); p += 4;
+      const hv = String.UTF16.decodeUnsafe(p, vl << 1); p += vl << 1;
+      req.header(hn, hv);
+    }
+    req.skipVerify(load<u8>(p) == 1); p += 1;
+    const body = new Uint8Array(<i32>(rest.dataStart + rest.length - p));
+    memory.copy(body.dataStart, p, body.length);
+    req.bytes(body);
+    const r = req.send();
+    if (r.isErr) return reply(r.error);
+    // result: [status u32][header count u32]([len u32][utf8 name][len u32][utf8 value])* [body]
+    const resp = r.value;
+    const parts = new Array<ArrayBuffer>();
+    const keys = resp.headers.keys();
+    for (let i = 0; i < keys.length; i++) { parts.push(String.UTF8.encode(keys[i])); parts.push(String.UTF8.encode(resp.headers.get(keys[i]))); }
+    let size = 8 + resp.body.length;
+    for (let i = 0; i < parts.length; i++) size += 4 + parts[i].byteLength;
+    const out = new Uint8Array(size);
+    store<u32>(out.dataStart, resp.status);
+    store<u32>(out.dataStart + 4, keys.length);
+    let q = out.dataStart + 8;
+    for (let i = 0; i < parts.length; i++) { store<u32>(q, parts[i].byteLength); memory.copy(q + 4, changetype<usize>(parts[i]), parts[i].byteLength); q += 4 + parts[i].byteLength; }
+    memory.copy(q, resp.body.dataStart, resp.body.length);
+    return reply(null, out);
   }
   return fail("unknown op");
 });

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { kvstoreCallbacks, MemoryStore } from "./kvstore.mjs";
 import { loggerCallbacks } from "./logger.mjs";
 import { metricsCallbacks, Metrics } from "./metrics.mjs";
+import { httpclientCallbacks } from "./httpclient.mjs";
+import { SyncBridge } from "./sync.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
@@ -30,7 +32,7 @@ export class HostPanic extends Error {}
  * disabled: calls to it fail with `callback not found`, as in Tarmac.
  */
 export class TarmacHost {
-  constructor({ kvstore = true, store = new MemoryStore(), capabilities = {}, log = null } = {}) {
+  constructor({ kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody } = {}) {
     this.store = store;
     this.capabilities = { ...capabilities };
     if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store);
@@ -40,6 +42,9 @@ export class TarmacHost {
     /** The metrics guests recorded. */
     this.metrics = new Metrics();
     this.capabilities.metrics ??= metricsCallbacks(this.metrics);
+    // Real HTTP requests, through a worker started on first use.
+    const lazyBridge = { call: (kind, args) => (this.bridge ??= new SyncBridge()).call(kind, args) };
+    this.capabilities.httpclient ??= httpclientCallbacks(lazyBridge, { maxBody: httpMaxBody });
     /** Function routes: name -> guest instance that answers `tarmac:function:<name>`. */
     this.functions = new Map();
     const host = this;
@@ -57,6 +62,11 @@ export class TarmacHost {
     const guest = new Guest(this, module);
     await guest.start();
     return guest;
+  }
+
+  /** Stops the I/O worker, if one was started. */
+  close() {
+    return this.bridge?.close();
   }
 
   /** Adds a `function` route: other guests reach `guest` as `tarmac:function:<name>`. */

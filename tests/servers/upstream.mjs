@@ -1,0 +1,38 @@
+// Upstream servers for the HTTP client tests, in their own process (the host blocks its own
+// thread during a call): plain HTTP and HTTPS with a self-signed certificate, on loopback.
+// Prints {"http":port,"https":port} once listening.
+import http from "node:http";
+import https from "node:https";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const dir = mkdtempSync(join(tmpdir(), "tarmac-as-tls-"));
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+  "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+const tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+rmSync(dir, { recursive: true, force: true });
+
+function handler(req, res) {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const u = new URL(req.url, "http://x");
+    res.setHeader("Server", "tarmac");
+    res.setHeader("X-Multi", ["first", "second"]);
+    if (u.pathname === "/redirect") { res.writeHead(302, { Location: "/echo?from=redirect" }); res.end(); return; }
+    if (u.pathname === "/big") { res.writeHead(200, { "Content-Type": "application/octet-stream" }); res.end(Buffer.alloc(Number(u.searchParams.get("n")), 0x62)); return; }
+    if (u.pathname === "/teapot" && req.headers.teapot !== "true") { res.writeHead(400); res.end("no teapot header"); return; }
+    const status = Number(u.searchParams.get("status") ?? 200);
+    res.writeHead(status, { "Content-Type": "application/json" });
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("base64") }));
+  });
+}
+
+const plain = http.createServer(handler).listen(0, "127.0.0.1");
+const secure = https.createServer(tls, handler).listen(0, "127.0.0.1");
+await Promise.all([plain, secure].map((s) => new Promise((r) => s.on("listening", r))));
+console.log(JSON.stringify({ http: plain.address().port, https: secure.address().port }));
+process.stdin.resume();
+process.stdin.on("end", () => process.exit(0)); // the test closes stdin to stop the servers
