@@ -126,3 +126,11 @@ export class TarmacError extends Error {
 @lazy @inline export const E_BAD_HEADER: string = "header names must be HTTP tokens and values must not contain CR, LF or NUL";
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_HEADERS: string = "response has a field of the wrong type";
+// @ts-ignore: decorator
+@lazy @inline export const E_EMPTY_QUERY: string = "query must not be empty";
+// @ts-ignore: decorator
+@lazy @inline export const E_BAD_ROWS: string = "rows are not a JSON array of objects (or MySQL values are not base64)";
+// @ts-ignore: decorator
+@lazy @inline export const E_NOT_A_NUMBER: string = "the value is not a number in range";
+// @ts-ignore: decorator
+@lazy @inline export const E_NOT_A_BOOL: string = "the value is not a boolean";

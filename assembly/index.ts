@@ -17,3 +17,4 @@ export { tarmacConsole, tarmacTrace } from "./console";
 export { metrics, isValidMetricName, isReservedMetricName } from "./metrics";
 export { callFunction } from "./function";
 export { http, HttpRequest, HttpResponse } from "./http";
+export { sql, mysql, SqlRow, SqlValue, SqlType } from "./sql";

@@ -342,6 +342,17 @@ export class JsonReader {
     return true;
   }
 
+  /** Where the next value starts (after whitespace); pair with `textSince`. */
+  mark(): usize {
+    this.ws();
+    return this.pos;
+  }
+
+  /** The raw JSON text from `start` (a `mark`) to the current position. */
+  textSince(start: usize): string {
+    return changetype<string>(decodeUtf8(start, this.pos - start, true));
+  }
+
   /** The current key's text. */
   keyText(): string {
     const saveStart = this.spanStart, saveEnd = this.spanEnd, saveEscaped = this.spanEscaped;

@@ -1,10 +1,10 @@
 // Test guest for the capabilities beyond key:value. Same framing as kv-probe:
 // request:  [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
-import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest } from "tarmac-as/assembly";
+import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
-const HTTP: u8 = 9;
+const HTTP: u8 = 9, SQL: u8 = 10, MYSQL: u8 = 11;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -84,5 +84,41 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     memory.copy(q, resp.body.dataStart, resp.body.length);
     return reply(null, out);
   }
+  if (op == SQL || op == MYSQL) {
+    // result: JSON text [{"col":{"type":n,"text":"...","int":"..."|null}}] built with JSON.stringify-like
+    // escaping by the SDK-independent helper below, so the test can compare exactly.
+    const r = op == SQL ? sql.query(name) : mysql.query(name);
+    if (r.isErr) return reply(r.error);
+    const rows = r.value;
+    let out = "[";
+    for (let i = 0; i < rows.length; i++) {
+      if (i) out += ",";
+      out += "{";
+      const names = rows[i].names();
+      for (let j = 0; j < names.length; j++) {
+        const v = rows[i].get(names[j])!;
+        const n = v.asInt();
+        const b = v.asBool();
+        if (j) out += ",";
+        out += quote(names[j]) + ":{\"type\":" + (<i32>v.type).toString() + ",\"text\":" + quote(v.asString())
+          + ",\"int\":" + (n.isOk ? quote(n.value.toString()) : "null") + ",\"bool\":" + (b.isOk ? (b.value ? "true" : "false") : "null")
+          + ",\"bytes\":" + v.asBytes().length.toString() + "}";
+      }
+      out += "}";
+    }
+    return reply(null, Uint8Array.wrap(String.UTF8.encode(out + "]")));
+  }
   return fail("unknown op");
 });
+
+// JSON string escaping for the test's report (the SDK's own writer is internal).
+function quote(s: string): string {
+  let o = "\"";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 34 || c == 92) o += "\\" + String.fromCharCode(c);
+    else if (c < 32) o += "\\u00" + (c < 16 ? "0" : "") + c.toString(16);
+    else o += String.fromCharCode(c);
+  }
+  return o + "\"";
+}

@@ -46,7 +46,60 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
   });
 }
 
-const kinds = { http: request };
+// SQL as Tarmac's Go drivers hand rows to encoding/json: []map[string]any with sorted keys;
+// lib/pq gives strings, numbers, booleans, times and []byte (base64); go-sql-driver/mysql
+// gives []byte (base64) for every non-NULL column. Returns { json } (null: no rows) or { error }.
+const clients = new Map();
+async function client(driver, config) {
+  const id = driver + JSON.stringify(config);
+  if (!clients.has(id)) {
+    if (driver === "postgres") {
+      const pg = (await import("pg")).default;
+      const c = new pg.Client({ ...config, types: { getTypeParser: () => (v) => v } });
+      await c.connect();
+      clients.set(id, { query: async (q) => { const r = await c.query({ text: q, rowMode: "array" }); return Array.isArray(r) ? r.at(-1) : r; } });
+    } else {
+      const mysql = (await import("mysql2/promise")).default;
+      const c = await mysql.createConnection({ ...config, multipleStatements: false, typeCast: (field) => field.buffer() });
+      clients.set(id, { query: async (q) => { const [rows, fields] = await c.query({ sql: q, rowsAsArray: true }); return { rows: Array.isArray(rows) ? rows : [], fields: fields ?? [] }; } });
+    }
+  }
+  return clients.get(id);
+}
+
+const b64 = (s) => Buffer.from(s).toString("base64");
+function pgValue(text, oid) {
+  if (text === null) return "null";
+  switch (oid) {
+    case 16: return text === "t" ? "true" : "false";
+    case 20: case 21: case 23: case 26: return text;
+    case 700: case 701: return JSON.stringify(Number(text));
+    case 18: case 19: case 25: case 1042: case 1043: return JSON.stringify(text);
+    case 17: return JSON.stringify(Buffer.from(text.slice(2), "hex").toString("base64"));
+    case 1082: case 1114: case 1184: return JSON.stringify(new Date(text.includes("+") || text.endsWith("Z") ? text : text + "Z").toISOString().replace(".000Z", "Z"));
+    default: return JSON.stringify(b64(text));
+  }
+}
+
+async function sqlQuery({ driver, config, query }) {
+  try {
+    const c = await client(driver, config);
+    const r = await c.query(query);
+    const fields = r.fields ?? [];
+    if (!r.rows || r.rows.length === 0 || fields.length === 0) return { json: "null" };
+    const order = fields.map((f, i) => [f.name, i]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const rows = r.rows.map((row) => "{" + order.map(([name, i]) => {
+      const v = row[i];
+      const value = driver === "postgres" ? pgValue(v, fields[i].dataTypeID) : v === null ? "null" : JSON.stringify(Buffer.from(v).toString("base64"));
+      return JSON.stringify(name) + ":" + value;
+    }).join(",") + "}");
+    return { json: "[" + rows.join(",") + "]" };
+  } catch (e) {
+    return { error: e.message };
+  }
+}
+
+const kinds = { http: request, sql: sqlQuery };
 
 port.on("message", async ({ kind, args }) => {
   let result;

@@ -10,6 +10,7 @@ import { kvstoreCallbacks, MemoryStore } from "./kvstore.mjs";
 import { loggerCallbacks } from "./logger.mjs";
 import { metricsCallbacks, Metrics } from "./metrics.mjs";
 import { httpclientCallbacks } from "./httpclient.mjs";
+import { sqlCallbacks } from "./sql.mjs";
 import { SyncBridge } from "./sync.mjs";
 
 const utf8 = new TextDecoder("utf-8");
@@ -32,7 +33,7 @@ export class HostPanic extends Error {}
  * disabled: calls to it fail with `callback not found`, as in Tarmac.
  */
 export class TarmacHost {
-  constructor({ kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody } = {}) {
+  constructor({ kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null } = {}) {
     this.store = store;
     this.capabilities = { ...capabilities };
     if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store);
@@ -45,6 +46,8 @@ export class TarmacHost {
     // Real HTTP requests, through a worker started on first use.
     const lazyBridge = { call: (kind, args) => (this.bridge ??= new SyncBridge()).call(kind, args) };
     this.capabilities.httpclient ??= httpclientCallbacks(lazyBridge, { maxBody: httpMaxBody });
+    // SQL only when configured ({ driver: "postgres" | "mysql", config }), as APP_ENABLE_SQL.
+    if (sql) this.capabilities.sql ??= sqlCallbacks(lazyBridge, sql);
     /** Function routes: name -> guest instance that answers `tarmac:function:<name>`. */
     this.functions = new Map();
     const host = this;

@@ -1,0 +1,99 @@
+// SQL over compiled guests on real PostgreSQL and MariaDB servers (Debian's packages), started
+// by the test on loopback. Mirrors Tarmac's own sql tests, then checks typed values.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { guests } from "./guests.mjs";
+import { TarmacHost } from "./host/tarmac-host.mjs";
+import { Kind, decode } from "./probe.mjs";
+import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "./servers/databases.mjs";
+
+const required = process.env.SQL_SERVERS === "required";
+const missing = !postgresBin() || !mariadbInstalled();
+if (missing && !required) console.log("# sql: skipped - install Debian's postgresql and mariadb-server to run them (required when SQL_SERVERS=required, as in CI)");
+
+const dbs = {};
+before(async () => {
+  if (missing) {
+    if (required) throw new Error("SQL_SERVERS=required but PostgreSQL or MariaDB is not installed");
+    return;
+  }
+  for (const [name, start, driver, op] of [["postgres", startPostgres, "postgres", 10], ["mariadb", startMariaDB, "mysql", 11]]) {
+    const server = await start();
+    const host = new TarmacHost({ sql: { driver, config: server.config } });
+    const guest = await host.instantiate(guests.caps);
+    dbs[name] = { server, host, guest, op };
+  }
+});
+
+after(async () => {
+  for (const db of Object.values(dbs)) { await db.host.close(); await db.server.stop(); }
+});
+
+const run = (db, query) => {
+  const head = Buffer.alloc(5);
+  head[0] = db.op;
+  head.writeUInt32LE(query.length, 1);
+  const r = db.guest.call(Buffer.concat([head, Buffer.from(query, "utf16le")]));
+  if (!r.ok) throw new Error(r.error);
+  const d = decode(r.body);
+  return d.kind === Kind.OK ? { kind: d.kind, rows: JSON.parse(d.rest.toString()) } : d;
+};
+
+for (const name of ["postgres", "mariadb"]) {
+  test(`${name}: Tarmac's failing queries are typed errors`, { skip: missing && !required }, () => {
+    const db = dbs[name];
+    for (const q of ["CREATE TALBE;", "SELECT * FROM no_such_table", "1234e213423ewqw"]) {
+      const r = run(db, q);
+      assert.equal(r.kind, Kind.HostFailure, q);
+      assert.match(r.message, /^Unable to execute query - unable to execute query - /);
+      assert.equal(r.code, 500);
+    }
+    const calls = db.guest.hostCalls.length;
+    assert.equal(run(db, "").kind, Kind.InvalidInput);
+    assert.equal(run(db, "SELECT '\ud800'").kind, Kind.InvalidInput);
+    assert.equal(db.guest.hostCalls.length, calls, "refused before the host call");
+  });
+
+  test(`${name}: create, insert, select, delete (Tarmac's happy path)`, { skip: missing && !required }, () => {
+    const db = dbs[name];
+    assert.deepEqual(run(db, "CREATE TABLE users (id int, name varchar(64))"), { kind: Kind.OK, rows: [] });
+    assert.equal(run(db, "INSERT INTO users (id, name) VALUES (1, 'Ada'), (2, 'Grace \"G\" ü''s')").kind, Kind.OK);
+    const r = run(db, "SELECT id, name FROM users ORDER BY id");
+    assert.equal(r.kind, Kind.OK);
+    assert.deepEqual(r.rows.map((row) => [row.id.int, row.name.text]), [["1", "Ada"], ["2", "Grace \"G\" ü's"]]);
+    const sent = JSON.parse(db.guest.hostCalls.at(-1).payload.toString());
+    assert.deepEqual(Object.keys(sent), ["query"]);
+    assert.equal(Buffer.from(sent.query, "base64").toString(), "SELECT id, name FROM users ORDER BY id");
+    assert.deepEqual(run(db, "SELECT id FROM users WHERE id > 99"), { kind: Kind.OK, rows: [] }, "no rows");
+    assert.equal(run(db, "DROP TABLE users").kind, Kind.OK);
+  });
+}
+
+test("postgres: values arrive as JSON types and read as typed values", { skip: missing && !required }, () => {
+  const r = run(dbs.postgres, `SELECT 42 AS i, 9007199254740993::bigint AS big, 1.5::float8 AS f, true AS b, NULL::text AS n,
+    'quote " \\ | } ✓'::text AS t, '{"a":[1,2]}'::json AS j, 'x'::bytea AS bin`);
+  assert.equal(r.kind, Kind.OK, r.message);
+  const [row] = r.rows;
+  assert.deepEqual(Object.keys(row), ["b", "big", "bin", "f", "i", "j", "n", "t"], "sorted, as Tarmac sends them");
+  assert.deepEqual(row.i, { type: 2, text: "42", int: "42", bool: null, bytes: 2 });
+  assert.equal(row.big.int, "9007199254740993", "64-bit integers are exact");
+  assert.deepEqual([row.f.type, row.f.text, row.f.int], [2, "1.5", null]);
+  assert.deepEqual([row.b.type, row.b.bool], [1, true]);
+  assert.deepEqual([row.n.type, row.n.text, row.n.int], [0, "", null]);
+  assert.deepEqual([row.t.type, row.t.text], [3, 'quote " \\ | } ✓']);
+  assert.equal(Buffer.from(row.j.text, "base64").toString(), '{"a":[1,2]}', "lib/pq hands json over as bytes");
+  assert.equal(Buffer.from(row.bin.text, "base64").toString(), "x");
+});
+
+test("mariadb: every column arrives base64-encoded and `mysql` decodes it exactly", { skip: missing && !required }, () => {
+  const r = run(dbs.mariadb, `SELECT 42 AS i, -9223372036854775808 AS small, 1.5 AS f, NULL AS n, 'quote " \\\\ ✓' AS t, UNHEX('00FF7F80') AS bin, TRUE AS b`);
+  assert.equal(r.kind, Kind.OK, r.message);
+  const [row] = r.rows;
+  assert.deepEqual(row.i, { type: 3, text: "42", int: "42", bool: null, bytes: 2 });
+  assert.equal(row.small.int, "-9223372036854775808");
+  assert.deepEqual([row.f.text, row.f.int], ["1.5", null]);
+  assert.deepEqual([row.n.type, row.n.text], [0, ""]);
+  assert.equal(row.t.text, 'quote " \\ ✓');
+  assert.equal(row.bin.bytes, 4, "binary columns keep their exact bytes");
+  assert.equal(row.b.bool, true);
+});
