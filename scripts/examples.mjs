@@ -1,23 +1,27 @@
-// The examples: where they are, how to build them, and what each must answer.
+// The examples: where they are, how to build them, what each must answer, and the embedded
+// environment they run in (the Tarmac-like host, plus a local HTTP upstream and PostgreSQL for
+// the examples that need them).
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { buildWasm } from "./build.mjs";
+import { TarmacHost } from "../tests/host/tarmac-host.mjs";
+import { startPostgres, postgresBin } from "../tests/servers/databases.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Every example: { name, dir, wasm, requests: [{ body, expect }] }. */
+/** Every example: { name, dir, wasm, requests: [{ body, expect }], needs, functions, metrics }. */
 export function examples() {
   const dir = join(root, "examples");
   return readdirSync(dir)
     .filter((name) => existsSync(join(dir, name, "asconfig.json")))
     .sort()
-    .map((name) => ({
-      name,
-      dir: join(dir, name),
-      wasm: join(dir, name, "build", `${name}.wasm`),
-      requests: JSON.parse(readFileSync(join(dir, name, "requests.json"), "utf8")),
-    }));
+    .map((name) => {
+      const spec = JSON.parse(readFileSync(join(dir, name, "requests.json"), "utf8"));
+      return { name, dir: join(dir, name), wasm: join(dir, name, "build", `${name}.wasm`), needs: [], functions: {}, metrics: {}, ...spec };
+    });
 }
 
 /** Builds every example's release target. */
@@ -25,5 +29,51 @@ export async function buildExamples(log = () => {}) {
   for (const ex of examples()) {
     await buildWasm({ config: join(ex.dir, "asconfig.json"), outFile: ex.wasm });
     log(ex);
+  }
+}
+
+/**
+ * Starts what the examples need: the local HTTP upstream (always) and PostgreSQL (when it is
+ * installed). Returns { http, postgres, stop }.
+ */
+export async function startEnvironment() {
+  const upstream = spawn(process.execPath, [join(root, "tests", "servers", "upstream.mjs")], { stdio: ["pipe", "pipe", "inherit"] });
+  const ports = JSON.parse(await new Promise((resolve) => createInterface({ input: upstream.stdout }).once("line", resolve)));
+  const postgres = postgresBin() ? await startPostgres() : null;
+  return {
+    http: `http://127.0.0.1:${ports.http}`,
+    postgres,
+    async stop() { upstream.stdin.end(); if (postgres) await postgres.stop(); },
+  };
+}
+
+/**
+ * Runs one example on a fresh host: { skipped } when it needs something the environment lacks,
+ * else { results: [{ body, got, expect, ok }], metrics: [{ name, got, expect, ok }] }.
+ */
+export async function runExample(ex, env) {
+  const missing = ex.needs.filter((n) => !env[n]);
+  if (missing.length) return { skipped: `needs ${missing.join(", ")}` };
+  const host = new TarmacHost(ex.needs.includes("postgres") ? { sql: { driver: "postgres", config: env.postgres.config } } : {});
+  try {
+    for (const [route, exampleName] of Object.entries(ex.functions)) {
+      const other = examples().find((e) => e.name === exampleName);
+      host.routeFunction(route, await host.instantiate(other.wasm));
+    }
+    const guest = await host.instantiate(ex.wasm);
+    const fill = (s) => s.replaceAll("{{http}}", env.http);
+    const results = ex.requests.map(({ body, expect }) => {
+      const r = guest.call(fill(body));
+      const got = r.ok ? r.body.toString("utf8") : `ERROR ${r.error}`;
+      return { body: fill(body), got, expect: fill(expect), ok: got === fill(expect) };
+    });
+    const metrics = Object.entries(ex.metrics).map(([name, expect]) => {
+      const m = host.metrics.get(name);
+      const got = m ? (m.type === "histogram" ? m.observations.length : m.value) : null;
+      return { name, got, expect, ok: got === expect };
+    });
+    return { results, metrics, logs: host.logs };
+  } finally {
+    await host.close();
   }
 }

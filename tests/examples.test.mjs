@@ -1,19 +1,26 @@
-// Every example answers what its requests.json (and so the README) promises, on the Tarmac-like host.
-import { test } from "node:test";
+// Every example answers what its requests.json (and so the README) promises, on the Tarmac-like
+// host with the environment `npm start` uses.
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { examples } from "../scripts/examples.mjs";
+import { examples, startEnvironment, runExample } from "../scripts/examples.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 
+let env;
+before(async () => { env = await startEnvironment(); });
+after(async () => { await env.stop(); });
+
 for (const ex of examples()) {
-  test(`example ${ex.name}`, async () => {
+  test(`example ${ex.name}`, async (t) => {
     assert.ok(existsSync(ex.wasm), "built by npm test's first step");
-    const host = new TarmacHost();
-    const guest = await host.instantiate(ex.wasm);
-    for (const { body, expect } of ex.requests) {
-      const r = guest.call(body);
-      assert.equal(r.ok ? r.body.toString() : `ERROR ${r.error}`, expect, `request ${JSON.stringify(body)}`);
+    const run = await runExample(ex, env);
+    if (run.skipped) {
+      if (process.env.SQL_SERVERS === "required") assert.fail(`${ex.name} ${run.skipped}`);
+      t.skip(run.skipped);
+      return;
     }
+    for (const r of run.results) assert.equal(r.got, r.expect, `request ${JSON.stringify(r.body)}`);
+    for (const m of run.metrics) assert.equal(m.got, m.expect, `metric ${m.name}`);
   });
 }
 

@@ -40,7 +40,13 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
       });
       res.on("error", (e) => resolve({ error: e.message, stage: "read" }));
     });
-    req.on("error", (e) => resolve({ error: `${method[0]}${method.slice(1).toLowerCase()} ${JSON.stringify(url)}: ${e.message}`, stage: "do" }));
+    // Worded as Go's net/http words it, where Node's wording differs.
+    req.on("error", (e) => {
+      const why = e.code === "ECONNREFUSED" ? `dial tcp ${u.hostname}:${u.port || (u.protocol === "https:" ? 443 : 80)}: connect: connection refused`
+        : e.code === "DEPTH_ZERO_SELF_SIGNED_CERT" || e.code === "SELF_SIGNED_CERT_IN_CHAIN" ? "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+        : e.message;
+      resolve({ error: `${method[0]}${method.slice(1).toLowerCase()} ${JSON.stringify(url)}: ${why}`, stage: "do" });
+    });
     if (body && body.length) req.write(Buffer.from(body));
     req.end();
   });

@@ -22,6 +22,7 @@ function handler(req, res) {
     res.setHeader("Server", "tarmac");
     res.setHeader("X-Multi", ["first", "second"]);
     if (u.pathname === "/redirect") { res.writeHead(302, { Location: "/echo?from=redirect" }); res.end(); return; }
+    if (u.pathname === "/text") { res.writeHead(Number(u.searchParams.get("status") ?? 200), { "Content-Type": "text/plain" }); res.end(u.searchParams.get("body") ?? ""); return; }
     if (u.pathname === "/big") { res.writeHead(200, { "Content-Type": "application/octet-stream" }); res.end(Buffer.alloc(Number(u.searchParams.get("n")), 0x62)); return; }
     if (u.pathname === "/teapot" && req.headers.teapot !== "true") { res.writeHead(400); res.end("no teapot header"); return; }
     const status = Number(u.searchParams.get("status") ?? 200);
