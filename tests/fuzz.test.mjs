@@ -4,9 +4,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { probeInstance } from "./guests.mjs";
-import { Kind } from "./probe.mjs";
+import { probeInstance, guests } from "./guests.mjs";
+import { Kind, decode } from "./probe.mjs";
 import { runHostile } from "./fuzz/hostile.mjs";
+import { runHostileCaps } from "./fuzz/caps.mjs";
 import { expected } from "./fuzz/reference.mjs";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -77,6 +78,16 @@ test(`hostile replies: 5,000 generated and mutated host replies, no trap, no wro
   }
 });
 
+test(`hostile replies for HTTP, SQL, logger, metrics and function calls: 3,000 cases, no trap, no wrong value (seed ${SEED})`, async () => {
+  const { guest } = await probeInstance({}, guests.caps);
+  guest.recordHostCalls = false;
+  const { counts, failures } = runHostileCaps(guest, { cases: 3000, seed: SEED });
+  assert.deepEqual(failures, [], `replay with: npm run fuzz -- --seed <seed> --cases 1`);
+  assert.equal(counts.traps + counts.wrong, 0);
+  assert.equal(counts.recovered, 3000);
+  for (const kind of ["OK", "InvalidResponse", "HostFailure", "Unavailable", "Conflict", "NotFound"]) assert.ok(counts.byKind[kind] > 0, kind);
+});
+
 test("the reference the fuzzer trusts agrees with hand-checked replies", () => {
   const r = (body, ok = true, error = "") => expected("get", { ok, error, body: Buffer.from(body) });
   assert.deepEqual(r(`{"status":{"code":200,"status":"OK"},"data":"aGk="}`), { kind: Kind.OK, value: Buffer.from("hi") });
@@ -89,4 +100,38 @@ test("the reference the fuzzer trusts agrees with hand-checked replies", () => {
   assert.deepEqual(r(``, false, "callback not found"), { kind: Kind.Unavailable });
   assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":${"[".repeat(130)}${"]".repeat(130)}}`), { kind: Kind.InvalidResponse });
   assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":${"[".repeat(100)}${"]".repeat(100)}}`), { kind: Kind.OK, value: Buffer.from("hi") });
+});
+
+test(`injection: generated URLs, headers and SQL text full of JSON syntax never change the request's structure (seed ${SEED})`, async () => {
+  const { guest } = await probeInstance({}, guests.caps);
+  guest.intercept = (call) => ({ ok: true, body: Buffer.from(call.namespace === "sql"
+    ? `{"status":{"code":200,"status":"OK"},"data":"bnVsbA=="}` : `{"status":{"code":200,"status":"OK"},"code":200,"headers":null,"body":""}`) });
+  const text = fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 6 }), special), { maxLength: 8 }).map((p) => p.join(""));
+  const headerValue = text.map((s) => s.replace(/[\r\n\u0000]/g, "").replace(/[\ud800-\udfff]/g, ""));
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
+  const str16 = (s) => Buffer.concat([u32(s.length), Buffer.from(s, "utf16le")]);
+  const call = (op, name, rest) => {
+    const head = Buffer.alloc(5); head[0] = op; head.writeUInt32LE(name.length, 1);
+    const r = guest.call(Buffer.concat([head, Buffer.from(name, "utf16le"), rest]));
+    assert.ok(r.ok, r.error);
+    return decode(r.body);
+  };
+  fc.assert(fc.property(text, headerValue, text, (path, value, query) => {
+    const url = "http://127.0.0.1:9/" + encodeURI(path.replace(/[\ud800-\udfff]/g, ""));
+    const nl = Buffer.alloc(2); nl.writeUInt16LE("X-Any".length);
+    const req = Buffer.concat([Buffer.from([4]), Buffer.from("POST"), str16(url), Buffer.from([1]), nl, Buffer.from("X-Any", "utf16le"), str16(value), Buffer.from([0]), Buffer.from(path)]);
+    assert.equal(call(9, "", req).kind, Kind.OK);
+    const sent = JSON.parse(guest.hostCalls.at(-1).payload.toString());
+    assert.deepEqual(Object.keys(sent), ["method", "headers", "url", "body", "insecure"]);
+    assert.deepEqual(sent.headers, { "X-Any": value });
+    assert.equal(sent.url, url);
+    assert.deepEqual(Buffer.from(sent.body, "base64"), Buffer.from(path));
+    if (query.length && !/[\ud800-\udfff]/.test(query)) {
+      assert.equal(call(10, query, Buffer.alloc(0)).kind, Kind.OK);
+      const q = JSON.parse(guest.hostCalls.at(-1).payload.toString());
+      assert.deepEqual(Object.keys(q), ["query"]);
+      assert.equal(Buffer.from(q.query, "base64").toString(), query);
+    }
+    guest.hostCalls.length = 0;
+  }), { numRuns: 2000, seed: SEED });
 });

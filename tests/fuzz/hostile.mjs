@@ -56,7 +56,7 @@ function nest(r, depth) {
 }
 
 /** Mutations on the reply object, then on its bytes. */
-function mutate(r, obj) {
+export function mutate(r, obj) {
   const o = JSON.parse(JSON.stringify(obj));
   const fields = () => Object.keys(o);
   const treeOps = [

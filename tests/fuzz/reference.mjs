@@ -59,6 +59,12 @@ export function parse(bytes) {
   };
   const value = (depth) => {
     ws();
+    const start = p;
+    const node = valueAt(depth);
+    node.raw = Buffer.from(bytes.subarray(start, p)).toString("utf8");
+    return node;
+  };
+  const valueAt = (depth) => {
     if (p >= bytes.length) fail();
     const c = bytes[p];
     if (c === 34) return { type: "string", value: string() };
@@ -177,4 +183,170 @@ export function expected(operation, { ok, error = "", body }) {
   if (operation === "get") return hasData ? { kind: Kind.OK, value: data } : { kind: Kind.InvalidResponse };
   if (operation === "keys") return { kind: Kind.OK, value: keys };
   return { kind: Kind.OK };
+}
+
+// The parts every status reply shares: returns { doc, st } or { result } when already decided.
+function statusPrelude({ ok, error = "", body }) {
+  if (body.length === 0) {
+    if (ok) return { result: { kind: Kind.InvalidResponse } };
+    return { result: { kind: error === "callback not found" ? Kind.Unavailable : Kind.HostFailure } };
+  }
+  const doc = parse(body);
+  if (!doc || doc.type !== "object") return { result: { kind: Kind.InvalidResponse } };
+  return { doc };
+}
+
+function readStatusInto(v, st) {
+  if (v.type === "null") return true;
+  if (v.type !== "object") return false;
+  for (const [n2, v2] of v.members) {
+    if (same(n2, "code")) {
+      if (v2.type === "null") continue;
+      if (v2.type !== "number") return false;
+      const t = v2.text;
+      const digits = t.replace(/^-/, "");
+      if (!/^[0-9]+$/.test(digits) || digits.length > 18 || Math.abs(Number(t)) > 2147483647 + (t.startsWith("-") ? 1 : 0)) st.problem = true;
+      else st.code = Number(t);
+    } else if (same(n2, "status")) {
+      if (v2.type !== "null" && v2.type !== "string") return false;
+    } else if (depthOf(v2) > MAX_DEPTH) return false;
+  }
+  return true;
+}
+
+function statusVerdict(st, ok) {
+  if (st.problem || st.code === 0 || st.code < 100 || st.code > 599) return { kind: Kind.InvalidResponse };
+  if (st.code >= 400) return { kind: st.code === 400 ? Kind.InvalidInput : Kind.HostFailure };
+  if (!ok) return { kind: Kind.InvalidResponse };
+  return null;
+}
+
+function base64Field(v, st) {
+  if (v.type === "null") return Buffer.alloc(0);
+  if (v.type === "string") { const d = strictBase64(v.value); if (!d) st.problem = true; return d; }
+  if (depthOf(v) > MAX_DEPTH) return undefined;
+  st.problem = true;
+  return null;
+}
+
+/** What `http` must return for an httpclient reply: { kind, value: { status, headers, body } }. */
+export function expectedHttp(reply) {
+  const { doc, result } = statusPrelude(reply);
+  if (result) return result;
+  const st = { code: 0, problem: false };
+  let code = 0, headers = new Map(), body = null;
+  for (const [name, v] of doc.members) {
+    if (same(name, "status")) { if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse }; }
+    else if (same(name, "code")) {
+      if (v.type !== "number") return { kind: Kind.InvalidResponse };
+      if (!/^[0-9]+$/.test(v.text) || v.text.length > 18 || Number(v.text) > 999) st.problem = true; else code = Number(v.text);
+    } else if (same(name, "headers")) {
+      if (v.type === "null") continue;
+      if (v.type !== "object") { if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse }; st.problem = true; continue; }
+      headers = new Map();
+      for (const [hn, hv] of v.members) {
+        if (hv.type === "string") headers.set(hn, hv.value);
+        else { if (depthOf(hv) > MAX_DEPTH) return { kind: Kind.InvalidResponse }; st.problem = true; }
+      }
+    } else if (same(name, "body")) {
+      const d = base64Field(v, st);
+      if (d === undefined) return { kind: Kind.InvalidResponse };
+      body = d;
+    } else if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse };
+  }
+  const verdict = statusVerdict(st, reply.ok);
+  if (verdict) return verdict;
+  if (body === null) return { kind: Kind.InvalidResponse };
+  return { kind: Kind.OK, value: { status: code, headers: [...headers].sort(), body } };
+}
+
+// SqlValue's conversions, as the SDK defines them.
+function asInt(type, raw) {
+  if (type === 0) return null;
+  const m = /^([+-]?)([0-9]{1,19})$/.exec(raw);
+  if (!m) return null;
+  const v = BigInt(m[2]);
+  if (v > (m[1] === "-" ? 9223372036854775808n : 9223372036854775807n)) return null;
+  return String(m[1] === "-" ? -v : v);
+}
+function asBool(type, raw) {
+  if (type === 0) return null;
+  if (["true", "1", "t"].includes(raw)) return true;
+  if (["false", "0", "f"].includes(raw)) return false;
+  return null;
+}
+
+/** What `sql`/`mysql` must return for a query reply: { kind, value: rows as the caps probe reports them }. */
+export function expectedSql(reply, base64Columns) {
+  const { doc, result } = statusPrelude(reply);
+  if (result) return result;
+  const st = { code: 0, problem: false };
+  let data = null;
+  for (const [name, v] of doc.members) {
+    if (same(name, "status")) { if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse }; }
+    else if (same(name, "data")) {
+      const d = base64Field(v, st);
+      if (d === undefined) return { kind: Kind.InvalidResponse };
+      data = d;
+    } else if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse };
+  }
+  const verdict = statusVerdict(st, reply.ok);
+  if (verdict) return verdict;
+  if (data === null) return { kind: Kind.InvalidResponse };
+  if (data.length === 0) return { kind: Kind.OK, value: [] };
+  const rows = parse(data);
+  if (!rows) return { kind: Kind.InvalidResponse };
+  if (rows.type === "null") return { kind: Kind.OK, value: [] };
+  if (rows.type !== "array") return { kind: Kind.InvalidResponse };
+  const out = [];
+  for (const row of rows.members) {
+    if (row.type !== "object") return { kind: Kind.InvalidResponse };
+    const cols = new Map();
+    for (const [name, v] of row.members) {
+      let type, raw, bytes;
+      if (v.type === "null") { type = 0; raw = ""; }
+      else if (v.type === "string") {
+        if (base64Columns) {
+          const b = strictBase64(v.value);
+          if (!b) return { kind: Kind.InvalidResponse };
+          type = 3; raw = lossyUtf8(b); bytes = b.length;
+        } else { type = 3; raw = v.value; }
+      } else {
+        if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse };
+        type = v.type === "bool" ? 1 : v.type === "number" ? 2 : 4;
+        raw = v.raw;
+      }
+      cols.set(name, { type, text: raw, int: asInt(type, raw), bool: asBool(type, raw), bytes: bytes ?? Buffer.byteLength(raw) });
+    }
+    out.push(Object.fromEntries(cols));
+  }
+  return { kind: Kind.OK, value: out };
+}
+
+/** Logger, metrics and function calls: replies where only ok and the error text count. */
+export function expectedText(capability, { ok, error = "", body }) {
+  if (ok) return capability === "function" ? { kind: Kind.OK, value: Buffer.from(body) } : { kind: Kind.OK };
+  if (capability === "function") return { kind: error === "callback not found" ? Kind.NotFound : Kind.HostFailure };
+  if (error === "callback not found") return { kind: Kind.Unavailable };
+  if (capability === "metrics") {
+    if (error === "metric name in use") return { kind: Kind.Conflict };
+    if (error === "invalid metric name" || error === "invalid action") return { kind: Kind.InvalidInput };
+  }
+  return { kind: Kind.HostFailure };
+}
+
+// The SDK's lossy UTF-8 decoding: each byte that does not start a valid sequence becomes U+FFFD.
+function lossyUtf8(b) {
+  let out = "";
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    let n = 0;
+    if (c < 0x80) { out += String.fromCharCode(c); i++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) n = 2; else if (c >= 0xe0 && c <= 0xef) n = 3; else if (c >= 0xf0 && c <= 0xf4) n = 4;
+    let s = null;
+    if (n && i + n <= b.length) { try { s = new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(i, i + n)); } catch { s = null; } }
+    if (s === null || s.length === 0) { out += "\ufffd"; i++; continue; }
+    out += s; i += n;
+  }
+  return out;
 }
