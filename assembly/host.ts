@@ -156,7 +156,8 @@ export function callHost(binding: string, namespace: string, operation: string, 
     reply.tooLarge = true;
   } else if (len >= REPLY_OWN) {
     // A large body gets a buffer of its own, so a value can be decoded in place and handed out.
-    const buf = new ArrayBuffer(<i32>len);
+    // Not zero-filled first (as `new ArrayBuffer` would): the host writes every byte.
+    const buf = changetype<ArrayBuffer>(__new(len, idof<ArrayBuffer>()));
     __host_response(changetype<usize>(buf));
     reply.buffer = buf;
     reply.bodyPtr = changetype<usize>(buf);
