@@ -539,12 +539,6 @@ export class JsonReader {
     return true;
   }
 
-  /** Consumes a number and returns it as f64 (NaN, with `failed`, if it is not one). */
-  float(): f64 {
-    if (!this.numberSpan()) return NaN;
-    return parseFloat(String.UTF8.decodeUnsafe(this.spanStart, this.spanEnd - this.spanStart));
-  }
-
   /** Consumes any value, validating it. */
   skip(): bool {
     return this.skipDepth(0);

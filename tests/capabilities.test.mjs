@@ -105,3 +105,9 @@ test("function-to-function: bytes in, bytes out; the other function's error; an 
   r = run(Op.CALL, "echo", payload("", Buffer.alloc(3 << 20, 0x41)));
   assert.equal(r.rest.length, 5 + (3 << 20), "3 MiB through a function call");
 });
+
+test("setHostCall swaps the host call for a user's own guest-side tests, and null restores it", async () => {
+  const { guest } = await caps();
+  const r = guest.call(req(12, "k"));
+  assert.equal(r.body.toString(), `faked|tarmac:kvstore:get {"key":"k"};|kvstore.get: not_found (404): Unable to fetch key k - nil value returned from database`);
+});

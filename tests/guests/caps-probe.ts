@@ -1,10 +1,17 @@
 // Test guest for the capabilities beyond key:value. Same framing as kv-probe:
 // request:  [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
-import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType } from "tarmac-as/assembly";
+import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, kv, setHostCall, HostReply } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
-const HTTP: u8 = 9, SQL: u8 = 10, MYSQL: u8 = 11;
+const HTTP: u8 = 9, SQL: u8 = 10, MYSQL: u8 = 11, FAKE_HOST: u8 = 12;
+
+// A fake host for FAKE_HOST: answers every kvstore get with the value "faked" and records the call.
+let fakeCalls = "";
+function fakeHost(binding: string, namespace: string, operation: string, payload: ArrayBuffer): HostReply {
+  fakeCalls += binding + ":" + namespace + ":" + operation + " " + String.UTF8.decode(payload) + ";";
+  return HostReply.of(true, String.UTF8.encode(`{"status":{"code":200,"status":"OK"},"data":"ZmFrZWQ="}`), "");
+}
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -45,6 +52,14 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     if (name == "fail") return fail("echo failed on purpose");
     log.info("echo called");
     return ok("echo:" + text(rest));
+  }
+  if (op == FAKE_HOST) {
+    // setHostCall: a user's own unit test swaps the host; the real one comes back after.
+    setHostCall(fakeHost);
+    const r = kv.get(name);
+    setHostCall(null);
+    const real = kv.get(name);
+    return ok(text(r.value) + "|" + fakeCalls + "|" + (real.isErr ? real.error!.toString() : "real:" + text(real.value)));
   }
   if (op == HTTP) {
     // rest: [method length u8][method][url length u32][url UTF-16][header count u8]
