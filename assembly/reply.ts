@@ -104,32 +104,26 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
  * ```
  */
 export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
-  if (reply.tooLarge) return new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE, 0, capability, operation);
-  if (reply.bodyLen == 0) {
-    if (reply.ok) return new TarmacError(ErrorKind.InvalidResponse, E_EMPTY_RESPONSE, 0, capability, operation);
-    return hostFailure(reply.error, capability, operation);
-  }
-  if (!r.finish()) {
-    const msg = reply.ok ? E_INVALID_JSON : E_INVALID_JSON + " (host error: " + reply.error + ")";
-    return new TarmacError(ErrorKind.InvalidResponse, msg, 0, capability, operation);
-  }
-  if (st.problem.length) return new TarmacError(ErrorKind.InvalidResponse, st.problem, st.code, capability, operation);
-  const code = st.code;
-  if (code == 0) return new TarmacError(ErrorKind.InvalidResponse, E_NO_STATUS, 0, capability, operation);
-  if (code < 100 || code > 599) return new TarmacError(ErrorKind.InvalidResponse, E_BAD_STATUS_CODE, code, capability, operation);
-  const message = st.text.length ? st.text : reply.error;
-  if (code >= 400) {
+  if (reply.bodyLen == 0 && !reply.ok && !reply.tooLarge) return hostFailure(reply.error, capability, operation);
+  // Decide the kind, message and code, then build the one error.
+  let kind = ErrorKind.InvalidResponse;
+  let message: string;
+  let code = st.code;
+  if (reply.tooLarge) { message = E_RESPONSE_TOO_LARGE; code = 0; }
+  else if (reply.bodyLen == 0) { message = E_EMPTY_RESPONSE; code = 0; }
+  else if (!r.finish()) { message = reply.ok ? E_INVALID_JSON : E_INVALID_JSON + " (host error: " + reply.error + ")"; code = 0; }
+  else if (st.problem.length) message = st.problem;
+  else if (code == 0) message = E_NO_STATUS;
+  else if (code < 100 || code > 599) message = E_BAD_STATUS_CODE;
+  else if (code >= 400) {
     // 400 is Tarmac's "your input is malformed"; 404 means "no such key" only where the
     // operation says so (Tarmac answers 404 for every failed delete); the rest is the store's.
-    let kind = ErrorKind.HostFailure;
-    if (code == 404 && notFoundOn404) kind = ErrorKind.NotFound;
-    else if (code == 400) kind = ErrorKind.InvalidInput;
-    return new TarmacError(kind, message, code, capability, operation);
+    kind = code == 404 && notFoundOn404 ? ErrorKind.NotFound : code == 400 ? ErrorKind.InvalidInput : ErrorKind.HostFailure;
+    message = st.text.length ? st.text : reply.error;
   }
-  if (!reply.ok) {
-    return new TarmacError(ErrorKind.InvalidResponse, E_HOST_STATUS_MISMATCH + ": " + reply.error, code, capability, operation);
-  }
-  return null;
+  else if (!reply.ok) message = E_HOST_STATUS_MISMATCH + ": " + reply.error;
+  else return null;
+  return new TarmacError(kind, message, code, capability, operation);
 }
 
 /**
