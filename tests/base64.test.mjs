@@ -49,3 +49,14 @@ test("padding: only canonical forms decode", async () => {
     assert.equal(simd(text) !== null, ok, text);
   }
 });
+
+test("encoding every length 0-300 matches Node's, on the SIMD and the scalar path", async () => {
+  for (const wasm of [guests.probe, guests.noPreset]) {
+    const { guest } = await probeInstance({}, wasm);
+    for (let n = 0; n <= 300; n++) {
+      const bytes = randomBytes(n);
+      const got = guest.call(request(Op.B64_ENCODE, "", bytes)).body.subarray(13).toString();
+      assert.equal(got, bytes.toString("base64"), `${wasm.endsWith("no-preset.wasm") ? "scalar" : "SIMD"} ${n}`);
+    }
+  }
+});
