@@ -53,8 +53,8 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
 }
 
 /**
- * Reads a base64 string field into bytes: null in JSON gives empty bytes (as Go decodes it);
- * anything else that is not canonical base64 sets `st.problem` and gives null.
+ * Reads a base64 string field into bytes; anything that is not a string of canonical base64
+ * (null included: Tarmac never sends it) sets `st.problem` and gives null.
  *
  * ```ts
  * if (r.keyIs("data")) data = readBase64(r, st, reply);
@@ -62,7 +62,7 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
  */
 export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Uint8Array | null {
   const t = r.peek();
-  if (t == JsonType.Null) { r.null(); return new Uint8Array(0); }
+  // Tarmac always sends a string here; null would only come from a broken host.
   if (t != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64; return null; }
   if (!r.plainSpan()) return null;
   let p = r.spanStart;

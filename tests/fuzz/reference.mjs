@@ -160,8 +160,7 @@ export function expected(operation, { ok, error = "", body }) {
       }
     } else if (operation === "get" && same(name, "data")) {
       hasData = true;
-      if (v.type === "null") data = Buffer.alloc(0);
-      else if (v.type === "string") { data = strictBase64(v.value); if (!data) problem = true; }
+      if (v.type === "string") { data = strictBase64(v.value); if (!data) problem = true; }
       else { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; data = null; problem = true; }
     } else if (operation === "keys" && same(name, "keys")) {
       if (v.type === "null") continue;
@@ -222,7 +221,6 @@ function statusVerdict(st, ok) {
 }
 
 function base64Field(v, st) {
-  if (v.type === "null") return Buffer.alloc(0);
   if (v.type === "string") { const d = strictBase64(v.value); if (!d) st.problem = true; return d; }
   if (depthOf(v) > MAX_DEPTH) return undefined;
   st.problem = true;
