@@ -71,6 +71,21 @@ export function encodeBase64To(src: usize, n: usize, dst: usize): void {
     // 12 bytes -> 16 characters per step (Mula): spread each 3 bytes over a 32-bit lane, cut
     // out the four sextets with shifts, then map sextets to ASCII with one lookup of offsets.
     // Loads read 16 bytes, so stop while 16 remain.
+    const spread = SPREAD, shift = LUT_SHIFT, m3f = i16x8.splat(0x3F), m3f00 = i16x8.splat(0x3F00), low16 = i32x4.splat(0x0000FFFF);
+    while (src + 28 <= end) {
+      // Two independent blocks per step, so their work can overlap.
+      const u = i8x16.swizzle(v128.load(src), spread);
+      const x = i8x16.swizzle(v128.load(src, 12), spread);
+      const su = v128.bitselect(v128.or(i16x8.shr_u(u, 10), v128.and(i16x8.shl(u, 4), m3f00)),
+        v128.or(v128.and(i16x8.shr_u(u, 6), m3f), v128.and(i16x8.shl(u, 8), m3f00)), low16);
+      const sx = v128.bitselect(v128.or(i16x8.shr_u(x, 10), v128.and(i16x8.shl(x, 4), m3f00)),
+        v128.or(v128.and(i16x8.shr_u(x, 6), m3f), v128.and(i16x8.shl(x, 8), m3f00)), low16);
+      const ru = v128.or(i8x16.sub_sat_u(su, i8x16.splat(51)), v128.and(i8x16.lt_u(su, i8x16.splat(26)), i8x16.splat(13)));
+      const rx = v128.or(i8x16.sub_sat_u(sx, i8x16.splat(51)), v128.and(i8x16.lt_u(sx, i8x16.splat(26)), i8x16.splat(13)));
+      v128.store(dst, i8x16.add(su, i8x16.swizzle(shift, ru)));
+      v128.store(dst, i8x16.add(sx, i8x16.swizzle(shift, rx)), 16);
+      src += 24; dst += 32;
+    }
     while (src + 16 <= end) {
       const u = i8x16.swizzle(v128.load(src), SPREAD);
       const even = v128.or(i16x8.shr_u(u, 10), v128.and(i16x8.shl(u, 4), i16x8.splat(0x3F00)));
@@ -139,6 +154,25 @@ export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
     const lutLo = LUT_LO, lutHi = LUT_HI, lutRoll = LUT_ROLL, pack = PACK;
     const nibble = i8x16.splat(0x0F), slash = i8x16.splat(0x2F);
     const low8 = i16x8.splat(0x00FF), low16 = i32x4.splat(0x0000FFFF);
+    while (src + 36 <= last) {
+      // Two independent blocks per step, so their work can overlap.
+      const v = v128.load(src);
+      const w = v128.load(src, 16);
+      const hv = v128.and(i16x8.shr_u(v, 4), nibble);
+      const hw = v128.and(i16x8.shr_u(w, 4), nibble);
+      invalid = v128.or(invalid, v128.or(
+        v128.and(i8x16.swizzle(lutLo, v128.and(v, nibble)), i8x16.swizzle(lutHi, hv)),
+        v128.and(i8x16.swizzle(lutLo, v128.and(w, nibble)), i8x16.swizzle(lutHi, hw))));
+      const sv = i8x16.add(v, i8x16.swizzle(lutRoll, i8x16.add(hv, i8x16.eq(v, slash))));
+      const sw = i8x16.add(w, i8x16.swizzle(lutRoll, i8x16.add(hw, i8x16.eq(w, slash))));
+      const pv = v128.or(i16x8.shl(v128.and(sv, low8), 6), i16x8.shr_u(sv, 8));
+      const pw = v128.or(i16x8.shl(v128.and(sw, low8), 6), i16x8.shr_u(sw, 8));
+      const tv = v128.or(i32x4.shl(v128.and(pv, low16), 12), i32x4.shr_u(pv, 16));
+      const tw = v128.or(i32x4.shl(v128.and(pw, low16), 12), i32x4.shr_u(pw, 16));
+      v128.store(dst, i8x16.swizzle(tv, pack));
+      v128.store(dst + 12, i8x16.swizzle(tw, pack));
+      src += 32; dst += 24;
+    }
     while (src + 20 <= last) {
       const v = v128.load(src);
       const hiNibbles = v128.and(i16x8.shr_u(v, 4), nibble);
