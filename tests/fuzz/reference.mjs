@@ -133,53 +133,33 @@ export function strictBase64(text) {
  * What the SDK must return for `operation` ("get", "set", "delete", "keys") given a host reply
  * { ok, error, body }: { kind } and, on success, { value } (bytes for get, strings for keys).
  */
-export function expected(operation, { ok, error = "", body }) {
-  if (body.length === 0) {
-    if (ok) return { kind: Kind.InvalidResponse };
-    return { kind: error === "callback not found" ? Kind.Unavailable : Kind.HostFailure };
-  }
-  const doc = parse(body);
-  if (!doc || doc.type !== "object") return { kind: Kind.InvalidResponse };
-  let code = 0, problem = false, data, hasData = false, keys = [];
+export function expected(operation, reply) {
+  const { doc, result } = statusPrelude(reply);
+  if (result) return result;
+  const st = { code: 0, problem: false };
+  let data = null, hasData = false, keys = [];
   const tooDeep = (v) => depthOf(v) > MAX_DEPTH;
   for (const [name, v] of doc.members) {
     if (same(name, "status")) {
-      if (v.type === "null") continue;
-      if (v.type !== "object") return { kind: Kind.InvalidResponse };
-      for (const [n2, v2] of v.members) {
-        if (same(n2, "code")) {
-          if (v2.type === "null") continue;
-          if (v2.type !== "number") return { kind: Kind.InvalidResponse };
-          const t = v2.text;
-          const digits = t.replace(/^-/, "");
-          if (!/^[0-9]+$/.test(t.replace(/^-/, "")) || digits.length > 18 || Math.abs(Number(t)) > 2147483647 + (t.startsWith("-") ? 1 : 0)) problem = true;
-          else code = Number(t);
-        } else if (same(n2, "status")) {
-          if (v2.type !== "null" && v2.type !== "string") return { kind: Kind.InvalidResponse };
-        } else if (tooDeep(v2)) return { kind: Kind.InvalidResponse };
-      }
+      if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse };
     } else if (operation === "get" && same(name, "data")) {
       hasData = true;
-      if (v.type === "string") { data = strictBase64(v.value); if (!data) problem = true; }
-      else { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; data = null; problem = true; }
+      const d = base64Field(v, st);
+      if (d === undefined) return { kind: Kind.InvalidResponse };
+      data = d;
     } else if (operation === "keys" && same(name, "keys")) {
       if (v.type === "null") continue;
-      if (v.type !== "array") { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; problem = true; continue; }
+      if (v.type !== "array") { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; st.problem = true; continue; }
       keys = [];
       for (const item of v.members) {
         if (item.type === "string") keys.push(item.value);
-        else { if (tooDeep(item)) return { kind: Kind.InvalidResponse }; problem = true; }
+        else { if (tooDeep(item)) return { kind: Kind.InvalidResponse }; st.problem = true; }
       }
     } else if (tooDeep(v)) return { kind: Kind.InvalidResponse };
   }
-  if (problem || code === 0 || code < 100 || code > 599) return { kind: Kind.InvalidResponse };
-  if (code >= 400) {
-    if (code === 404 && operation === "get") return { kind: Kind.NotFound };
-    if (code === 400) return { kind: Kind.InvalidInput };
-    return { kind: Kind.HostFailure };
-  }
-  if (!ok) return { kind: Kind.InvalidResponse };
-  if (operation === "get") return hasData ? { kind: Kind.OK, value: data } : { kind: Kind.InvalidResponse };
+  const verdict = statusVerdict(st, reply.ok, operation === "get");
+  if (verdict) return verdict;
+  if (operation === "get") return hasData && data !== null ? { kind: Kind.OK, value: data } : { kind: Kind.InvalidResponse };
   if (operation === "keys") return { kind: Kind.OK, value: keys };
   return { kind: Kind.OK };
 }
@@ -213,8 +193,9 @@ function readStatusInto(v, st) {
   return true;
 }
 
-function statusVerdict(st, ok) {
+function statusVerdict(st, ok, notFoundOn404 = false) {
   if (st.problem || st.code === 0 || st.code < 100 || st.code > 599) return { kind: Kind.InvalidResponse };
+  if (st.code === 404 && notFoundOn404) return { kind: Kind.NotFound };
   if (st.code >= 400) return { kind: st.code === 400 ? Kind.InvalidInput : Kind.HostFailure };
   if (!ok) return { kind: Kind.InvalidResponse };
   return null;
