@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { probeInstance } from "./guests.mjs";
 import { Kind } from "./probe.mjs";
+import { MemoryStore } from "./host/kvstore.mjs";
 
 const lastCall = (guest) => guest.hostCalls[guest.hostCalls.length - 1];
 const json = (buf) => JSON.parse(buf.toString("utf8"));
@@ -228,4 +229,12 @@ test("a key that would make the JSON request parse as protobuf still round-trips
   assert.deepEqual(host.store.get(key), Buffer.from("v"));
   assert.deepEqual(probe.get(key).value, Buffer.from("v"));
   assert.deepEqual(probe.keys().keys, [key]);
+});
+
+test("keys on an empty store: null (in-memory, BoltDB) and [] (Redis) both read as no keys", async () => {
+  for (const emptyKeys of [null, []]) {
+    const { guest, probe } = await probeInstance({ store: new MemoryStore({ emptyKeys }) });
+    assert.deepEqual(probe.keys().keys, []);
+    assert.ok(lastCall(guest).payload.length === 0);
+  }
 });

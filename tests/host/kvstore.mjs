@@ -6,9 +6,12 @@ import { goMarshal, goUnmarshal, goBase64Decode, goBase64Encode } from "./go-jso
 import { parseProto, encodeProto } from "./protowire.mjs";
 import { CallbackError } from "./tarmac-host.mjs";
 
-/** hord's hashmap driver: keys and data must be non-empty; keys() of an empty store is null. */
+/**
+ * hord's hashmap driver: keys and data must be non-empty; keys() of an empty store is null.
+ * `{ emptyKeys: [] }` answers like the Redis backend instead (an empty list).
+ */
 export class MemoryStore {
-  constructor() { this.map = new Map(); }
+  constructor({ emptyKeys = null } = {}) { this.map = new Map(); this.emptyKeys = emptyKeys; }
   get(key) {
     if (key === "") throw new Error("key cannot be nil");
     if (!this.map.has(key)) throw new Error("nil value returned from database");
@@ -23,7 +26,7 @@ export class MemoryStore {
     if (key === "") throw new Error("key cannot be nil");
     this.map.delete(key);
   }
-  keys() { return this.map.size ? [...this.map.keys()] : null; }
+  keys() { return this.map.size ? [...this.map.keys()] : this.emptyKeys; }
 }
 
 const status = (code, text) => ({ code, status: text });
