@@ -81,7 +81,7 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
 }
 
 /**
- * Reports `message` to the host as this request's error (Tarmac answers HTTP 500 with it).
+ * Reports `message` to the host as this request's error (Tarmac answers HTTP 500; v0.10.0 logs the message).
  *
  * ```ts
  * guestError("database unavailable");
@@ -108,7 +108,7 @@ export function ok<T>(body: T): Result<Uint8Array> {
 }
 
 /**
- * A failed response: Tarmac answers HTTP 500 with `message`.
+ * A failed response: Tarmac answers HTTP 500 (v0.10.0 logs `message`; a calling function receives it).
  *
  * ```ts
  * return fail("missing name");

@@ -25,7 +25,7 @@ export class Result<T> {
     return new Result<T>(zero<T>(), error);
   }
 
-  /** A handler failure with a message; Tarmac answers HTTP 500 with it. `Result.fail<Uint8Array>("bad input")` */
+  /** A handler failure with a message; Tarmac answers HTTP 500. `Result.fail<Uint8Array>("bad input")` */
   static fail<T>(message: string): Result<T> {
     return new Result<T>(zero<T>(), new TarmacError(ErrorKind.Handler, message.length ? message : E_HANDLER_FAILED));
   }
