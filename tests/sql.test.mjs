@@ -45,7 +45,8 @@ for (const name of ["postgres", "mariadb"]) {
     for (const q of ["CREATE TALBE;", "SELECT * FROM no_such_table", "1234e213423ewqw"]) {
       const r = run(db, q);
       assert.equal(r.kind, Kind.HostFailure, q);
-      assert.match(r.message, /^Unable to execute query - unable to execute query - /);
+      assert.match(r.message, name === "postgres" ? /^Unable to execute query - unable to execute query - pq: / : /^Unable to execute query - unable to execute query - Error \d+ \(\w+\): /,
+        "worded as lib/pq and go-sql-driver/mysql word it");
       assert.equal(r.code, 500);
     }
     const calls = db.guest.hostCalls.length;
@@ -71,10 +72,11 @@ for (const name of ["postgres", "mariadb"]) {
 
 test("postgres: values arrive as JSON types and read as typed values", { skip: missing && !required }, () => {
   const r = run(dbs.postgres, `SELECT 42 AS i, 9007199254740993::bigint AS big, 1.5::float8 AS f, true AS b, NULL::text AS n,
-    'quote " \\ | } ✓'::text AS t, '{"a":[1,2]}'::json AS j, 'x'::bytea AS bin`);
+    'quote " \\ | } ✓'::text AS t, '{"a":[1,2]}'::json AS j, 'x'::bytea AS bin, '2024-01-02 03:04:05.123456+00'::timestamptz AS ts`);
   assert.equal(r.kind, Kind.OK, r.message);
   const [row] = r.rows;
-  assert.deepEqual(Object.keys(row), ["b", "big", "bin", "f", "i", "j", "n", "t"], "sorted, as Tarmac sends them");
+  assert.deepEqual(Object.keys(row), ["b", "big", "bin", "f", "i", "j", "n", "t", "ts"], "sorted, as Tarmac sends them");
+  assert.equal(row.ts.text, "2024-01-02T03:04:05.123456Z", "times as Go writes them, to the microsecond");
   assert.deepEqual(row.i, { type: 2, text: "42", int: "42", bool: null, bytes: 2 });
   assert.equal(row.big.int, "9007199254740993", "64-bit integers are exact");
   assert.deepEqual([row.f.type, row.f.text, row.f.int], [2, "1.5", null]);

@@ -2,8 +2,15 @@
 import { workerData } from "node:worker_threads";
 import http from "node:http";
 import https from "node:https";
+import { gunzipSync } from "node:zlib";
 
 const { port, flag } = workerData;
+const httpAgent = new http.Agent({ keepAlive: true });
+const httpsAgents = new Map();
+const httpsAgent = (insecure) => {
+  if (!httpsAgents.has(insecure)) httpsAgents.set(insecure, new https.Agent({ keepAlive: true, rejectUnauthorized: !insecure }));
+  return httpsAgents.get(insecure);
+};
 
 function request({ method, url, headers, body, insecure, maxBody }, redirects = 0) {
   return new Promise((resolve) => {
@@ -14,7 +21,16 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
       return;
     }
     const lib = u.protocol === "https:" ? https : http;
-    const req = lib.request(u, { method, headers, rejectUnauthorized: !insecure, agent: false }, (res) => {
+    // As Go's transport sends it: keep-alive, a User-Agent, Content-Length rather than chunked,
+    // and Accept-Encoding: gzip (then undone transparently) unless the caller set one.
+    const out = { ...headers };
+    const has = (name) => Object.keys(out).some((k) => k.toLowerCase() === name);
+    if (!has("user-agent")) out["User-Agent"] = "Go-http-client/1.1";
+    const addedGzip = !has("accept-encoding") && !has("range") && method !== "HEAD";
+    if (addedGzip) out["Accept-Encoding"] = "gzip";
+    if (body && body.length) out["Content-Length"] = String(body.length);
+    const agent = u.protocol === "https:" ? httpsAgent(insecure) : httpAgent;
+    const req = lib.request(u, { method, headers: out, agent }, (res) => {
       // Go's client follows redirects (10 at most); 303, and 301/302 after POST, become GET.
       if ([301, 302, 303, 307, 308].includes(res.statusCode) && res.headers.location && redirects < 10) {
         res.resume();
@@ -30,13 +46,20 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
         size += c.length;
       });
       res.on("end", () => {
-        // Go's Header.Get: the first value of each header, names lower-cased by Tarmac.
+        // Go's Header.Get: the first value of each header, names lower-cased by Tarmac. Go keeps
+        // Transfer-Encoding out of the header map.
         const first = {};
         for (let i = 0; i < res.rawHeaders.length; i += 2) {
           const k = res.rawHeaders[i].toLowerCase();
-          if (!(k in first)) first[k] = res.rawHeaders[i + 1];
+          if (!(k in first) && k !== "transfer-encoding") first[k] = res.rawHeaders[i + 1];
         }
-        resolve({ code: res.statusCode, headers: first, body: Buffer.concat(chunks).toString("base64") });
+        let data = Buffer.concat(chunks);
+        if (addedGzip && (first["content-encoding"] ?? "").toLowerCase() === "gzip") {
+          try { data = gunzipSync(data).subarray(0, maxBody); } catch { /* Go would fail the read */ }
+          delete first["content-encoding"];
+          delete first["content-length"];
+        }
+        resolve({ code: res.statusCode, headers: first, body: data.toString("base64") });
       });
       res.on("error", (e) => resolve({ error: e.message, stage: "read" }));
     });
@@ -82,9 +105,19 @@ function pgValue(text, oid) {
     case 700: case 701: return JSON.stringify(Number(text));
     case 18: case 19: case 25: case 1042: case 1043: return JSON.stringify(text);
     case 17: return JSON.stringify(Buffer.from(text.slice(2), "hex").toString("base64"));
-    case 1082: case 1114: case 1184: return JSON.stringify(new Date(text.includes("+") || text.endsWith("Z") ? text : text + "Z").toISOString().replace(".000Z", "Z"));
+    case 1082: case 1114: case 1184: return JSON.stringify(rfc3339(text));
     default: return JSON.stringify(b64(text));
   }
+}
+
+// Go's time.Time in JSON: RFC 3339 in UTC with the fraction's trailing zeros trimmed (lib/pq
+// keeps PostgreSQL's microseconds).
+function rfc3339(text) {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?)?([+-]\d{2}(?::?\d{2})?)?$/.exec(text);
+  if (!m) return text;
+  const frac = (m[3] ?? "").replace(/0+$/, "");
+  const base = new Date(`${m[1]}T${m[2] ?? "00:00:00"}${m[4] ? (m[4].length === 3 ? m[4] + ":00" : m[4]) : "Z"}`);
+  return base.toISOString().replace(/\.\d{3}Z$/, frac ? `.${frac}Z` : "Z");
 }
 
 async function sqlQuery({ driver, config, query }) {
@@ -101,7 +134,9 @@ async function sqlQuery({ driver, config, query }) {
     }).join(",") + "}");
     return { json: "[" + rows.join(",") + "]" };
   } catch (e) {
-    return { error: e.message };
+    // As lib/pq and go-sql-driver/mysql word their errors.
+    if (driver === "postgres") return { error: `pq: ${e.message}` };
+    return { error: e.errno ? `Error ${e.errno} (${e.sqlState}): ${e.sqlMessage}` : e.message };
   }
 }
 

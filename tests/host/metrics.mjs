@@ -12,14 +12,17 @@ export class Metrics {
   constructor() { this.byName = new Map(); }
   get(name) { return this.byName.get(name); }
 
-  /** The text Tarmac's /metrics would show for the registry's metrics. */
+  /** The text Tarmac's /metrics shows for these metrics (empty help; histograms are summaries with quantiles 0.5, 0.9, 0.99). */
   exposition() {
     const lines = [];
     for (const [name, m] of this.byName) {
       if (m.type === "histogram") {
-        lines.push(`# TYPE ${name} summary`, `${name}_sum ${m.observations.reduce((a, b) => a + b, 0)}`, `${name}_count ${m.observations.length}`);
+        const sorted = [...m.observations].sort((a, b) => a - b);
+        const q = (p) => (sorted.length ? sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] : NaN);
+        lines.push(`# HELP ${name} `, `# TYPE ${name} summary`, ...[0.5, 0.9, 0.99].map((p) => `${name}{quantile="${p}"} ${q(p)}`),
+          `${name}_sum ${m.observations.reduce((a, b) => a + b, 0)}`, `${name}_count ${m.observations.length}`);
       } else {
-        lines.push(`# TYPE ${name} ${m.type}`, `${name} ${m.value}`);
+        lines.push(`# HELP ${name} `, `# TYPE ${name} ${m.type}`, `${name} ${m.value}`);
       }
     }
     return lines.join("\n") + "\n";
