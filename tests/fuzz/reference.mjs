@@ -134,34 +134,46 @@ export function strictBase64(text) {
  * { ok, error, body }: { kind } and, on success, { value } (bytes for get, strings for keys).
  */
 export function expected(operation, reply) {
-  const { doc, result } = statusPrelude(reply);
-  if (result) return result;
-  const st = { code: 0, problem: false };
   let data = null, hasData = false, keys = [];
-  const tooDeep = (v) => depthOf(v) > MAX_DEPTH;
-  for (const [name, v] of doc.members) {
-    if (same(name, "status")) {
-      if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse };
-    } else if (operation === "get" && same(name, "data")) {
-      hasData = true;
-      const d = base64Field(v, st);
-      if (d === undefined) return { kind: Kind.InvalidResponse };
-      data = d;
-    } else if (operation === "keys" && same(name, "keys")) {
-      if (v.type === "null") continue;
-      if (v.type !== "array") { if (tooDeep(v)) return { kind: Kind.InvalidResponse }; st.problem = true; continue; }
+  const fields = {};
+  if (operation === "get") fields.data = (v, st) => { hasData = true; data = base64Field(v, st); return data !== undefined; };
+  if (operation === "keys") {
+    fields.keys = (v, st) => {
+      if (v.type === "null") return true;
+      if (v.type !== "array") { st.problem = true; return !tooDeep(v); }
       keys = [];
       for (const item of v.members) {
         if (item.type === "string") keys.push(item.value);
-        else { if (tooDeep(item)) return { kind: Kind.InvalidResponse }; st.problem = true; }
+        else { st.problem = true; if (tooDeep(item)) return false; }
       }
-    } else if (tooDeep(v)) return { kind: Kind.InvalidResponse };
+      return true;
+    };
   }
-  const verdict = statusVerdict(st, reply.ok, operation === "get");
+  const verdict = walkReply(reply, fields, operation === "get");
   if (verdict) return verdict;
   if (operation === "get") return hasData && data !== null ? { kind: Kind.OK, value: data } : { kind: Kind.InvalidResponse };
   if (operation === "keys") return { kind: Kind.OK, value: keys };
   return { kind: Kind.OK };
+}
+
+const tooDeep = (v) => depthOf(v) > MAX_DEPTH;
+
+/**
+ * Walks a status reply as the SDK does: the status, then each field in `fields` by name (a
+ * handler returns false when the reply cannot be read at all), unknown fields skipped with the
+ * depth limit. Returns the error verdict, or null when the reply is a success.
+ */
+function walkReply(reply, fields, notFoundOn404 = false) {
+  const { doc, result } = statusPrelude(reply);
+  if (result) return result;
+  const st = { code: 0, problem: false };
+  for (const [name, v] of doc.members) {
+    const field = Object.keys(fields).find((f) => same(name, f));
+    if (same(name, "status")) { if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse }; }
+    else if (field) { if (!fields[field](v, st)) return { kind: Kind.InvalidResponse }; }
+    else if (tooDeep(v)) return { kind: Kind.InvalidResponse };
+  }
+  return statusVerdict(st, reply.ok, notFoundOn404);
 }
 
 // The parts every status reply shares: returns { doc, st } or { result } when already decided.
@@ -210,30 +222,25 @@ function base64Field(v, st) {
 
 /** What `http` must return for an httpclient reply: { kind, value: { status, headers, body } }. */
 export function expectedHttp(reply) {
-  const { doc, result } = statusPrelude(reply);
-  if (result) return result;
-  const st = { code: 0, problem: false };
   let code = 0, headers = new Map(), body = null;
-  for (const [name, v] of doc.members) {
-    if (same(name, "status")) { if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse }; }
-    else if (same(name, "code")) {
-      if (v.type !== "number") return { kind: Kind.InvalidResponse };
+  const verdict = walkReply(reply, {
+    code: (v, st) => {
+      if (v.type !== "number") return false;
       if (!/^[0-9]+$/.test(v.text) || v.text.length > 18 || Number(v.text) > 999) st.problem = true; else code = Number(v.text);
-    } else if (same(name, "headers")) {
-      if (v.type === "null") continue;
-      if (v.type !== "object") { if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse }; st.problem = true; continue; }
+      return true;
+    },
+    headers: (v, st) => {
+      if (v.type === "null") return true;
+      if (v.type !== "object") { st.problem = true; return !tooDeep(v); }
       headers = new Map();
       for (const [hn, hv] of v.members) {
         if (hv.type === "string") headers.set(hn, hv.value);
-        else { if (depthOf(hv) > MAX_DEPTH) return { kind: Kind.InvalidResponse }; st.problem = true; }
+        else { st.problem = true; if (tooDeep(hv)) return false; }
       }
-    } else if (same(name, "body")) {
-      const d = base64Field(v, st);
-      if (d === undefined) return { kind: Kind.InvalidResponse };
-      body = d;
-    } else if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse };
-  }
-  const verdict = statusVerdict(st, reply.ok);
+      return true;
+    },
+    body: (v, st) => { body = base64Field(v, st); return body !== undefined; },
+  });
   if (verdict) return verdict;
   if (body === null) return { kind: Kind.InvalidResponse };
   return { kind: Kind.OK, value: { status: code, headers: [...headers].sort(), body } };
@@ -257,19 +264,8 @@ function asBool(type, raw) {
 
 /** What `sql`/`mysql` must return for a query reply: { kind, value: rows as the caps probe reports them }. */
 export function expectedSql(reply, base64Columns) {
-  const { doc, result } = statusPrelude(reply);
-  if (result) return result;
-  const st = { code: 0, problem: false };
   let data = null;
-  for (const [name, v] of doc.members) {
-    if (same(name, "status")) { if (!readStatusInto(v, st)) return { kind: Kind.InvalidResponse }; }
-    else if (same(name, "data")) {
-      const d = base64Field(v, st);
-      if (d === undefined) return { kind: Kind.InvalidResponse };
-      data = d;
-    } else if (depthOf(v) > MAX_DEPTH) return { kind: Kind.InvalidResponse };
-  }
-  const verdict = statusVerdict(st, reply.ok);
+  const verdict = walkReply(reply, { data: (v, st) => { data = base64Field(v, st); return data !== undefined; } });
   if (verdict) return verdict;
   if (data === null) return { kind: Kind.InvalidResponse };
   if (data.length === 0) return { kind: Kind.OK, value: [] };
