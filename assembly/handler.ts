@@ -21,6 +21,9 @@ let registered: Handler | null = null;
 // Requests larger than this are refused rather than allocated (the runtime's largest block).
 const MAX_REQUEST: usize = (1 << 30) - 64;
 const COLLECT_AFTER: usize = 1 << 20;
+// ASC_RUNTIME values (std/assembly/shared/runtime.ts).
+const RUNTIME_MINIMAL = 1;
+const RUNTIME_INCREMENTAL = 2;
 
 /**
  * Registers the function's handler. Call it once, at the top level of the entry file; it only
@@ -42,9 +45,10 @@ export function handle(fn: Handler): void {
  * ```
  */
 export function __guest_call(operationLen: usize, payloadLen: usize): bool {
-  // A trap in an earlier request leaves the shadow stack where it was; without this reset a
-  // pooled instance dies after a few hundred traps. Nothing is on the stack between requests.
-  __stack_pointer = __heap_base;
+  // A trap in an earlier request leaves the incremental runtime's shadow stack where it was;
+  // without this reset a pooled instance dies after a few hundred traps. Nothing is on the
+  // stack between requests.
+  if (ASC_RUNTIME == RUNTIME_INCREMENTAL) __stack_pointer = __heap_base;
   resetAbort();
   return dispatch(operationLen, payloadLen);
 }
@@ -74,9 +78,15 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   } else {
     guestError(error!.message.length ? error!.message : E_HANDLER_FAILED);
   }
-  // After a request that moved megabytes, collect now rather than let the incremental GC's
-  // lag grow the instance; the cost is small next to the bytes moved.
-  if (takeLargeBytes(COLLECT_AFTER)) __collect();
+  if (ASC_RUNTIME == RUNTIME_MINIMAL) {
+    // The preset's runtime never collects on its own: the request is over and nothing below
+    // __guest_call holds a reference, so free everything it left behind now.
+    __collect();
+  } else if (ASC_RUNTIME == RUNTIME_INCREMENTAL) {
+    // After a request that moved megabytes, collect now rather than let the incremental GC's
+    // lag grow the instance; the cost is small next to the bytes moved.
+    if (takeLargeBytes(COLLECT_AFTER)) __collect();
+  }
   return ok;
 }
 

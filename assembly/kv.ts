@@ -6,7 +6,7 @@
 
 import { callHost } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
-import { ReplyStatus, readStatus, readBase64, replyError, readStatusReply } from "./reply";
+import { ReplyStatus, readStatus, readBase64, replyError, readStatusReply, settled } from "./reply";
 import { Result } from "./result";
 import { decodeUtf8, isValidUnicode as isValidText } from "./utf8";
 import {
@@ -57,7 +57,7 @@ export class KVStore {
     const err = replyError(reply, r, st, CAPABILITY, "get", true);
     if (err) return Result.err<Uint8Array>(err);
     if (!hasData || data === null) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, CAPABILITY, "get"));
-    return Result.ok<Uint8Array>(data);
+    return Result.ok<Uint8Array>(settled(data));
   }
 
   /**

@@ -84,14 +84,29 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
   if (own !== null && reply.bodyPtr == changetype<usize>(own)) {
     // Decode in place at the start of the reply's own buffer (the output never overtakes the
     // input, and what follows the string is untouched), then hand the buffer out: a large value
-    // costs one copy of its base64 and no second buffer.
+    // costs one copy of its base64 and no second buffer. The rest of the reply is still being
+    // read, so the buffer is trimmed later, by `settled`.
     if (!decodeBase64To(p, len, changetype<usize>(own))) { st.problem = E_BAD_BASE64; return null; }
     reply.buffer = null; // the bytes before the string are gone; nothing may read them again
-    return Uint8Array.wrap(changetype<ArrayBuffer>(__renew(changetype<usize>(own), <usize>n)));
+    return Uint8Array.wrap(own, 0, <i32>n);
   }
   const out = new Uint8Array(<i32>n);
   if (!decodeBase64To(p, len, out.dataStart)) { st.problem = E_BAD_BASE64; return null; }
   return out;
+}
+
+/**
+ * A value from `readBase64`, trimmed to its own length once the whole reply has been read:
+ * a value decoded in place gives back the rest of the reply's buffer.
+ *
+ * ```ts
+ * return Result.ok<Uint8Array>(settled(data));
+ * ```
+ */
+export function settled(value: Uint8Array): Uint8Array {
+  const buffer = value.buffer;
+  if (value.byteOffset != 0 || value.byteLength == buffer.byteLength) return value;
+  return Uint8Array.wrap(changetype<ArrayBuffer>(__renew(changetype<usize>(buffer), <usize>value.byteLength)));
 }
 
 /**

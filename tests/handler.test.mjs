@@ -90,7 +90,7 @@ test("a runtime error in user code (a 4 GiB string) traps only that request, and
   const { guest, probe } = await probeInstance();
   const r = guest.call(Buffer.from([1, 0xff, 0xff, 0xff, 0x7f]));
   assert.equal(r.trapped, true);
-  assert.equal(r.guestError, "Allocation too large at ~lib/rt/itcms.ts:261:31", "the compiler-inserted abort carries file:line:column");
+  assert.equal(r.guestError, "Allocation too large at ~lib/rt/tcms.ts:125:30", "the compiler-inserted abort carries file:line:column");
   assert.equal(probe.set("k", Buffer.from("v")).kind, Kind.OK);
 });
 
