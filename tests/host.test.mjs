@@ -4,6 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TarmacHost, CallbackError } from "./host/tarmac-host.mjs";
 import { parseProto } from "./host/protowire.mjs";
+import { goBase64Decode, goJSON, goBytes, goUnmarshal } from "./host/go-json.mjs";
+import { plainSetRequest } from "./host/kvstore.mjs";
+import fc from "fast-check";
 
 const host = new TarmacHost();
 const call = (op, payload) => {
@@ -50,4 +53,61 @@ test("an unknown operation, a disabled capability and a wrong binding fail with 
   assert.throws(() => host.dispatch("tarmac", "kvstore", "nope", Buffer.alloc(0)), (e) => e instanceof CallbackError && e.message === "callback not found" && e.body === null);
   assert.throws(() => new TarmacHost({ kvstore: false }).dispatch("tarmac", "kvstore", "get", Buffer.from(`{"key":"k"}`)), /callback not found/);
   assert.throws(() => host.dispatch("default", "kvstore", "get", Buffer.from(`{"key":"k"}`)), /callback not found/);
+});
+
+// Go's base64.StdEncoding.DecodeString, one character at a time, as written in encoding/base64:
+// CR and LF are skipped, "=" may only pad the last group, trailing bits are ignored.
+function goDecodeReference(s) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const t = [...s].filter((c) => c !== "\r" && c !== "\n").join("");
+  if (t.length % 4) return null;
+  const out = [];
+  for (let i = 0; i < t.length; i += 4) {
+    const q = t.slice(i, i + 4);
+    const last = i + 4 === t.length;
+    const pad = q.endsWith("==") ? 2 : q.endsWith("=") ? 1 : 0;
+    if (pad && !last) return null;
+    const v = [...q.slice(0, 4 - pad)].map((c) => alphabet.indexOf(c));
+    if (v.some((x) => x < 0) || v.length < 2) return null;
+    const n = (v[0] << 18) | (v[1] << 12) | ((v[2] ?? 0) << 6) | (v[3] ?? 0);
+    out.push(n >> 16, (n >> 8) & 255, n & 255);
+    out.length -= pad;
+  }
+  return Buffer.from(out);
+}
+
+test("the host's base64 decoding accepts and rejects exactly what Go's does (fuzzed)", () => {
+  const chars = fc.constantFrom(..."ABCXYZabxyz0189+/=-_ \r\n.$".split(""));
+  fc.assert(fc.property(fc.oneof(
+    fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString("base64")),
+    fc.tuple(fc.uint8Array({ maxLength: 40 }), fc.nat(60), chars).map(([b, i, c]) => { const s = Buffer.from(b).toString("base64"); return s.slice(0, i) + c + s.slice(i + 1); }),
+    fc.array(chars, { maxLength: 16 }).map((a) => a.join("")),
+  ), (s) => {
+    const got = goBase64Decode(s), want = goDecodeReference(s);
+    assert.deepEqual(got === null ? null : [...got], want === null ? null : [...want], JSON.stringify(s));
+  }), { numRuns: 20000, seed: 5 });
+});
+
+test("goJSON writes []byte fields as Go does: base64 in a string, in field order", () => {
+  const value = Buffer.from([0, 1, 2, 250, 255]);
+  assert.equal(goJSON({ status: { code: 200, status: "OK" }, data: goBytes(value) }).toString(), `{"status":{"code":200,"status":"OK"},"data":"AAEC+v8="}`);
+  assert.equal(goJSON({ a: [goBytes(Buffer.alloc(0)), "<&>"] }).toString(), `{"a":["","\\u003c\\u0026\\u003e"]}`);
+});
+
+test("the host's quick path for large set requests reads exactly what json.Unmarshal would (fuzzed)", () => {
+  const big = Buffer.alloc(900, 7).toString("base64");
+  const piece = fc.constantFrom(`"key":"k"`, `"KEY":"k\\"x"`, `"data":"${big}"`, `"Data":"QQ=="`, `"data":"${big}\\n"`, `"data":"${big.slice(1)}"`,
+    `"data":1`, `"x":[1,{"data":"QQ=="}]`, `"key":null`, `"data":"${big}-"`, ``, `"key":"a\u0000"`);
+  let quick = 0;
+  fc.assert(fc.property(fc.array(piece, { maxLength: 5 }), fc.boolean(), (parts, spaced) => {
+    const body = Buffer.from("{" + parts.join(spaced ? " , " : ",") + "}");
+    const fast = plainSetRequest(body);
+    if (fast === null) return;
+    quick++;
+    const req = goUnmarshal(body, { key: "", data: "" });
+    assert.ok(req, body.toString());
+    assert.deepEqual([fast.key, fast.data], [req.key, req.data]);
+    assert.deepEqual(fast.bytes, goBase64Decode(req.data));
+  }), { numRuns: 10000, seed: 3 });
+  assert.ok(quick > 100, `the quick path was taken ${quick} times`);
 });

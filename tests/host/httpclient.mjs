@@ -1,13 +1,13 @@
 // Tarmac v0.10.0's httpclient `call` callback (pkg/callbacks/httpclient) over JSON, making real
 // requests through the SyncBridge. Status 200 means the request was made; `code` is upstream's.
 import { CallbackError } from "./tarmac-host.mjs";
-import { goMarshal, goUnmarshal, goBase64Decode } from "./go-json.mjs";
+import { goJSON, goUnmarshal, goBase64Decode } from "./go-json.mjs";
 
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
 export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY } = {}) {
   const reply = (status, code = 0, headers = null, body = "") => {
-    const bytes = Buffer.from(goMarshal({ status, code, headers, body }));
+    const bytes = goJSON({ status, code, headers, body });
     if (status.code !== 200) throw new CallbackError(status.status, bytes);
     return bytes;
   };

@@ -1,11 +1,11 @@
 // Tarmac v0.10.0's sql `query` callback (pkg/callbacks/sql) over JSON, on a real database
 // reached through the SyncBridge. The reply's `data` is base64 of the rows as JSON.
 import { CallbackError } from "./tarmac-host.mjs";
-import { goMarshal, goUnmarshal, goBase64Decode } from "./go-json.mjs";
+import { goJSON, goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
 
 export function sqlCallbacks(bridge, { driver, config }) {
   const reply = (status, data) => {
-    const bytes = Buffer.from(goMarshal({ status, data }));
+    const bytes = goJSON({ status, data });
     if (status.code !== 200) throw new CallbackError(status.status, bytes);
     return bytes;
   };
@@ -24,7 +24,7 @@ export function sqlCallbacks(bridge, { driver, config }) {
       if (status.code !== 200) return reply(status, "");
       const r = bridge.call("sql", { driver, config, query: query.toString() });
       if (r.error) return reply({ code: 500, status: `Unable to execute query - unable to execute query - ${r.error}` }, "bnVsbA==");
-      return reply({ code: 200, status: "OK" }, Buffer.from(r.json).toString("base64"));
+      return reply({ code: 200, status: "OK" }, goBytes(Buffer.from(r.json)));
     },
   };
 }

@@ -128,6 +128,10 @@ export class Guest {
     return Buffer.from(new Uint8Array(this.memory.buffer, ptr >>> 0, len >>> 0));
   }
 
+  view(ptr, len) {
+    return Buffer.from(this.memory.buffer, ptr >>> 0, len >>> 0);
+  }
+
   write(ptr, data) {
     new Uint8Array(this.memory.buffer, ptr >>> 0, data.length).set(data);
   }
@@ -153,7 +157,8 @@ export class Guest {
           binding: utf8.decode(g.bytes(bPtr, bLen)),
           namespace: utf8.decode(g.bytes(nPtr, nLen)),
           operation: utf8.decode(g.bytes(oPtr, oLen)),
-          payload: g.bytes(pPtr, pLen),
+          // A view of guest memory, as wazero hands Tarmac's callbacks; copied when recorded.
+          payload: g.recordHostCalls ? g.bytes(pPtr, pLen) : g.view(pPtr, pLen),
         };
         if (g.recordHostCalls) g.hostCalls.push(call);
         const ctx = g.ctx;
@@ -169,7 +174,8 @@ export class Guest {
             answer = { ok: false, body: e.body, error: e.message };
           }
         }
-        ctx.hostResp = answer.body == null ? Buffer.alloc(0) : Buffer.from(answer.body);
+        const own = Buffer.isBuffer(answer.body) && answer.body.buffer !== g.memory.buffer; // not a view of guest memory
+        ctx.hostResp = answer.body == null ? Buffer.alloc(0) : own ? answer.body : Buffer.from(answer.body);
         ctx.hostRespLen = answer.bodyLen ?? ctx.hostResp.length;
         ctx.hostErr = answer.ok ? null : answer.error ?? "";
         return answer.ok ? 1 : 0;
