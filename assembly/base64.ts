@@ -5,12 +5,9 @@
 // each), and is 10-20x slower. This codec is strict - anything that is not the canonical
 // encoding of some bytes is rejected - never traps, and works on raw memory so a value goes
 // straight from the host's reply into the result without an intermediate string.
-//
-// Its lookup tables are built on first use in heap memory, so they cost nothing in the module.
 
 // @ts-ignore: decorator
 @lazy @inline const ALPHABET: string = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const INVALID: u32 = 0x01FFFFFF;
 
 // For the SIMD decoder: validity by low and high nibble, and the offset from character to sextet.
 // @ts-ignore: decorator
@@ -26,25 +23,6 @@ const INVALID: u32 = 0x01FFFFFF;
 @lazy const SPREAD = v128(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
 // @ts-ignore: decorator
 @lazy const LUT_SHIFT = v128(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0);
-
-let decodeTable: usize = 0; // 4 x 256 x u32: each character's bits, pre-shifted for its position
-
-function buildTables(): void {
-  decodeTable = heap.alloc(4 * 256 * 4);
-  for (let c: u32 = 0; c < 256; c++) {
-    let v: u32 = INVALID;
-    if (c >= 65 && c <= 90) v = c - 65;
-    else if (c >= 97 && c <= 122) v = c - 71;
-    else if (c >= 48 && c <= 57) v = c + 4;
-    else if (c == 43) v = 62;
-    else if (c == 47) v = 63;
-    const ok = v != INVALID;
-    store<u32>(decodeTable + (c << 2), ok ? v << 2 : INVALID);
-    store<u32>(decodeTable + 1024 + (c << 2), ok ? (v >> 4) | ((v & 15) << 12) : INVALID);
-    store<u32>(decodeTable + 2048 + (c << 2), ok ? ((v >> 2) << 8) | ((v & 3) << 22) : INVALID);
-    store<u32>(decodeTable + 3072 + (c << 2), ok ? v << 16 : INVALID);
-  }
-}
 
 /**
  * The length of the base64 text for `n` bytes.
@@ -71,21 +49,6 @@ export function encodeBase64To(src: usize, n: usize, dst: usize): void {
     // 12 bytes -> 16 characters per step (Mula): spread each 3 bytes over a 32-bit lane, cut
     // out the four sextets with shifts, then map sextets to ASCII with one lookup of offsets.
     // Loads read 16 bytes, so stop while 16 remain.
-    const spread = SPREAD, shift = LUT_SHIFT, m3f = i16x8.splat(0x3F), m3f00 = i16x8.splat(0x3F00), low16 = i32x4.splat(0x0000FFFF);
-    while (src + 28 <= end) {
-      // Two independent blocks per step, so their work can overlap.
-      const u = i8x16.swizzle(v128.load(src), spread);
-      const x = i8x16.swizzle(v128.load(src, 12), spread);
-      const su = v128.bitselect(v128.or(i16x8.shr_u(u, 10), v128.and(i16x8.shl(u, 4), m3f00)),
-        v128.or(v128.and(i16x8.shr_u(u, 6), m3f), v128.and(i16x8.shl(u, 8), m3f00)), low16);
-      const sx = v128.bitselect(v128.or(i16x8.shr_u(x, 10), v128.and(i16x8.shl(x, 4), m3f00)),
-        v128.or(v128.and(i16x8.shr_u(x, 6), m3f), v128.and(i16x8.shl(x, 8), m3f00)), low16);
-      const ru = v128.or(i8x16.sub_sat_u(su, i8x16.splat(51)), v128.and(i8x16.lt_u(su, i8x16.splat(26)), i8x16.splat(13)));
-      const rx = v128.or(i8x16.sub_sat_u(sx, i8x16.splat(51)), v128.and(i8x16.lt_u(sx, i8x16.splat(26)), i8x16.splat(13)));
-      v128.store(dst, i8x16.add(su, i8x16.swizzle(shift, ru)));
-      v128.store(dst, i8x16.add(sx, i8x16.swizzle(shift, rx)), 16);
-      src += 24; dst += 32;
-    }
     while (src + 16 <= end) {
       const u = i8x16.swizzle(v128.load(src), SPREAD);
       const even = v128.or(i16x8.shr_u(u, 10), v128.and(i16x8.shl(u, 4), i16x8.splat(0x3F00)));
@@ -143,8 +106,6 @@ export function base64DecodedLength(src: usize, len: usize): isize {
 export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
   if (len == 0) return true;
   if (len & 3) return false;
-  if (decodeTable == 0) buildTables();
-  const t = decodeTable;
   const last = src + len - 4;
   if (ASC_FEATURE_SIMD) {
     // 16 characters -> 12 bytes per step (Mula's nibble lookups). Each 16-byte store runs 4 bytes
@@ -154,25 +115,6 @@ export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
     const lutLo = LUT_LO, lutHi = LUT_HI, lutRoll = LUT_ROLL, pack = PACK;
     const nibble = i8x16.splat(0x0F), slash = i8x16.splat(0x2F);
     const low8 = i16x8.splat(0x00FF), low16 = i32x4.splat(0x0000FFFF);
-    while (src + 36 <= last) {
-      // Two independent blocks per step, so their work can overlap.
-      const v = v128.load(src);
-      const w = v128.load(src, 16);
-      const hv = v128.and(i16x8.shr_u(v, 4), nibble);
-      const hw = v128.and(i16x8.shr_u(w, 4), nibble);
-      invalid = v128.or(invalid, v128.or(
-        v128.and(i8x16.swizzle(lutLo, v128.and(v, nibble)), i8x16.swizzle(lutHi, hv)),
-        v128.and(i8x16.swizzle(lutLo, v128.and(w, nibble)), i8x16.swizzle(lutHi, hw))));
-      const sv = i8x16.add(v, i8x16.swizzle(lutRoll, i8x16.add(hv, i8x16.eq(v, slash))));
-      const sw = i8x16.add(w, i8x16.swizzle(lutRoll, i8x16.add(hw, i8x16.eq(w, slash))));
-      const pv = v128.or(i16x8.shl(v128.and(sv, low8), 6), i16x8.shr_u(sv, 8));
-      const pw = v128.or(i16x8.shl(v128.and(sw, low8), 6), i16x8.shr_u(sw, 8));
-      const tv = v128.or(i32x4.shl(v128.and(pv, low16), 12), i32x4.shr_u(pv, 16));
-      const tw = v128.or(i32x4.shl(v128.and(pw, low16), 12), i32x4.shr_u(pw, 16));
-      v128.store(dst, i8x16.swizzle(tv, pack));
-      v128.store(dst + 12, i8x16.swizzle(tw, pack));
-      src += 32; dst += 24;
-    }
     while (src + 20 <= last) {
       const v = v128.load(src);
       const hiNibbles = v128.and(i16x8.shr_u(v, 4), nibble);
@@ -188,40 +130,31 @@ export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
     }
     if (v128.any_true(invalid)) return false;
   }
-  let bad: u32 = 0;
-  // All groups but the last: 4 characters -> 3 bytes, written as one u32 whose 4th byte the
-  // next group overwrites (the last group always writes at least one byte).
-  while (src < last) {
-    const w = load<u32>(src);
-    const x = load<u32>(t + ((w & 0xFF) << 2))
-      | load<u32>(t + 1024 + (((w >> 8) & 0xFF) << 2))
-      | load<u32>(t + 2048 + (((w >> 16) & 0xFF) << 2))
-      | load<u32>(t + 3072 + ((w >> 24) << 2));
-    bad |= x;
-    store<u32>(dst, x);
+  // Groups of 4 characters -> 3 bytes (the SIMD loop above does the bulk when SIMD is
+  // enabled). Only the last group may end in "=" or "==", and the bits its padding leaves
+  // over must be zero, so every byte string has exactly one accepted encoding.
+  while (src <= last) {
+    const pad: u32 = src < last || load<u8>(src, 3) != 61 ? 0 : load<u8>(src, 2) == 61 ? 2 : 1;
+    let v: u32 = 0;
+    for (let k: u32 = 0; k < 4 - pad; k++) {
+      const x = sextet(load<u8>(src + k));
+      if (x > 63) return false;
+      v = (v << 6) | x;
+    }
+    v <<= pad * 6;
+    if (v & ((1 << (pad << 3)) - 1)) return false;
+    store<u8>(dst, <u8>(v >> 16));
+    if (pad < 2) store<u8>(dst, <u8>(v >> 8), 1);
+    if (pad < 1) store<u8>(dst, <u8>v, 2);
     src += 4; dst += 3;
   }
-  if (bad >= 0x01000000) return false;
-  // The last group, which may carry padding.
-  const c0 = <u32>load<u8>(src), c1 = <u32>load<u8>(src, 1);
-  const c2 = <u32>load<u8>(src, 2), c3 = <u32>load<u8>(src, 3);
-  const a = load<u32>(t + (c0 << 2)) | load<u32>(t + 1024 + (c1 << 2));
-  if (a >= 0x01000000) return false;
-  if (c3 != 61) {
-    const x = a | load<u32>(t + 2048 + (c2 << 2)) | load<u32>(t + 3072 + (c3 << 2));
-    if (x >= 0x01000000) return false;
-    store<u8>(dst, <u8>x); store<u8>(dst, <u8>(x >> 8), 1); store<u8>(dst, <u8>(x >> 16), 2);
-    return true;
-  }
-  if (c2 != 61) {
-    const x = a | load<u32>(t + 2048 + (c2 << 2));
-    if (x >= 0x01000000 || (x >> 16) != 0) return false; // leftover bits must be zero
-    store<u8>(dst, <u8>x); store<u8>(dst, <u8>(x >> 8), 1);
-    return true;
-  }
-  if (((a >> 8) & 0xFF) != 0) return false; // leftover bits must be zero
-  store<u8>(dst, <u8>a);
   return true;
+}
+
+// The value of base64 character `c`, or 64 if it is not one.
+// @ts-ignore: decorator
+@inline function sextet(c: u32): u32 {
+  return c - 65 < 26 ? c - 65 : c - 97 < 26 ? c - 71 : c - 48 < 10 ? c + 4 : c == 43 ? 62 : c == 47 ? 63 : 64;
 }
 
 /**
