@@ -7,6 +7,7 @@
 // number formatting, so it costs every module little.
 
 import { __guest_error, __host_call } from "./wapc";
+import { encodeUtf8 } from "./utf8";
 
 let aborting = false;
 
@@ -39,14 +40,14 @@ export function tarmacAbort(
 
 function report(message: string | null, fileName: string | null, line: u32, column: u32): void {
   const text = message !== null ? message : "abort";
-  let size = <usize>String.UTF8.byteLength(text);
-  if (fileName !== null) size += 4 + <usize>String.UTF8.byteLength(fileName) + 22;
+  let size = encodeUtf8(changetype<usize>(text), text.length, 0);
+  if (fileName !== null) size += 4 + encodeUtf8(changetype<usize>(fileName), fileName.length, 0) + 22;
   const buf = heap.alloc(size);
-  let p = buf + String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, buf);
+  let p = buf + encodeUtf8(changetype<usize>(text), text.length, buf);
   if (fileName !== null) {
     store<u32>(p, 0x20746120); // " at "
     p += 4;
-    p += String.UTF8.encodeUnsafe(changetype<usize>(fileName), fileName.length, p);
+    p += encodeUtf8(changetype<usize>(fileName), fileName.length, p);
     p = writeNumber(writeNumber(p, line), column);
   }
   const len = (p - buf);

@@ -6,6 +6,8 @@
 // encoding of some bytes is rejected - never traps, and works on raw memory so a value goes
 // straight from the host's reply into the result without an intermediate string.
 
+import { bytes } from "./utf8";
+
 // @ts-ignore: decorator
 @lazy @inline const ALPHABET: string = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -181,10 +183,9 @@ export function base64Encode(bytes: Uint8Array): string {
  * ```
  */
 export function base64Decode(text: string): Uint8Array | null {
-  const utf8 = String.UTF8.encode(text);
-  const p = changetype<usize>(utf8);
-  const n = base64DecodedLength(p, utf8.byteLength);
+  const utf8 = bytes(text);
+  const n = base64DecodedLength(utf8.dataStart, utf8.length);
   if (n < 0) return null;
   const out = new Uint8Array(<i32>n);
-  return decodeBase64To(p, utf8.byteLength, out.dataStart) ? out : null;
+  return decodeBase64To(utf8.dataStart, utf8.length, out.dataStart) ? out : null;
 }

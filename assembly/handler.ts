@@ -9,7 +9,8 @@
 import { __guest_request, __guest_response, __guest_error } from "./wapc";
 import { Result } from "./result";
 import { E_HANDLER_FAILED, E_NO_HANDLER } from "./errors";
-import { decodeUtf8 } from "./utf8";
+import { decodeUtf8, bytes } from "./utf8";
+export { bytes };
 import { resetAbort } from "./abort";
 import { noteBytes, takeLargeBytes } from "./host";
 
@@ -137,17 +138,4 @@ export function fail(message: string): Result<Uint8Array> {
  */
 export function text(bytes: Uint8Array): string {
   return changetype<string>(decodeUtf8(bytes.dataStart, bytes.length, true));
-}
-
-/**
- * Text as UTF-8 bytes.
- *
- * ```ts
- * kv.set("k", bytes("v"));
- * ```
- */
-export function bytes(s: string): Uint8Array {
-  const out = new Uint8Array(String.UTF8.byteLength(s));
-  String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, out.dataStart);
-  return out;
 }

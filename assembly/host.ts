@@ -11,7 +11,7 @@ import {
   __host_error_len,
   __host_error,
 } from "./wapc";
-import { decodeUtf8 } from "./utf8";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
 
 /**
  * What a host call gave back: whether it succeeded, its body and its error text. The body is
@@ -128,9 +128,9 @@ export function callHost(binding: string, namespace: string, operation: string, 
     return fake(binding, namespace, operation, copy);
   }
   const buf = namesBuffer((<usize>(binding.length + namespace.length + operation.length)) * 3);
-  const bLen = String.UTF8.encodeUnsafe(changetype<usize>(binding), binding.length, buf);
-  const nLen = String.UTF8.encodeUnsafe(changetype<usize>(namespace), namespace.length, buf + bLen);
-  const oLen = String.UTF8.encodeUnsafe(changetype<usize>(operation), operation.length, buf + bLen + nLen);
+  const bLen = encodeUtf8(changetype<usize>(binding), binding.length, buf);
+  const nLen = encodeUtf8(changetype<usize>(namespace), namespace.length, buf + bLen);
+  const oLen = encodeUtf8(changetype<usize>(operation), operation.length, buf + bLen + nLen);
   const ok = __host_call(
     buf, bLen,
     buf + bLen, nLen,

@@ -6,7 +6,7 @@ import { callHost } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
 import { ReplyStatus, readStatus, readBase64, replyError, settled } from "./reply";
 import { Result } from "./result";
-import { isValidUnicode, decodeUtf8 } from "./utf8";
+import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { MAX_VALUE_BYTES } from "./kv";
 import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_TOO_LARGE, E_NO_DATA, E_BAD_HEADERS } from "./errors";
 
@@ -68,7 +68,7 @@ export class HttpRequest {
 
   /** Sets the body to text, sent as UTF-8. `req.text("hello")` */
   text(body: string): HttpRequest {
-    this.body = Uint8Array.wrap(String.UTF8.encode(body));
+    this.body = bytes(body);
     return this;
   }
 

@@ -7,7 +7,7 @@
 // writer escapes exactly as JSON.stringify does and writes UTF-8 straight into one buffer.
 
 import { base64EncodedLength, encodeBase64To } from "./base64";
-import { utf8SequenceLength, storeUtf16, decodeUtf8 } from "./utf8";
+import { utf8SequenceLength, storeUtf16, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
 
 // @ts-ignore: decorator
 @lazy @inline const HEX: string = "0123456789abcdef";
@@ -109,24 +109,18 @@ export class JsonWriter {
         store<u8>(o + 3, <u8>load<u16>(hex + ((c >> 4) << 1)));
         store<u8>(o + 4, <u8>load<u16>(hex + ((c & 15) << 1)));
         o += 5;
-      } else if (c < 0x800) {
-        store<u8>(o++, <u8>(0xC0 | (c >> 6)));
-        store<u8>(o++, <u8>(0x80 | (c & 63)));
-      } else if (c - 0xD800 < 0x800) {
-        // A surrogate: must be a high one followed by a low one.
-        if (c >= 0xDC00 || i + 1 >= n) { this.valid = false; continue; }
-        const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
-        if (d - 0xDC00 >= 0x400) { this.valid = false; continue; }
-        i++;
-        const cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
-        store<u8>(o++, <u8>(0xF0 | (cp >> 18)));
-        store<u8>(o++, <u8>(0x80 | ((cp >> 12) & 63)));
-        store<u8>(o++, <u8>(0x80 | ((cp >> 6) & 63)));
-        store<u8>(o++, <u8>(0x80 | (cp & 63)));
       } else {
-        store<u8>(o++, <u8>(0xE0 | (c >> 12)));
-        store<u8>(o++, <u8>(0x80 | ((c >> 6) & 63)));
-        store<u8>(o++, <u8>(0x80 | (c & 63)));
+        let cp = c;
+        if (c - 0xD800 < 0x800) {
+          // A surrogate: must be a high one followed by a low one.
+          const d = i + 1 < n ? <u32>load<u16>(p + (<usize>(i + 1) << 1)) : 0;
+          if (c >= 0xDC00 || d - 0xDC00 >= 0x400) { this.valid = false; continue; }
+          i++;
+          cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+        }
+        const size = utf8Size(cp);
+        storeUtf8(o, cp, size);
+        o += size;
       }
     }
     store<u8>(o++, 34);

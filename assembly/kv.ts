@@ -8,7 +8,7 @@ import { callHost } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
 import { ReplyStatus, readStatus, readBase64, replyError, readStatusReply, settled } from "./reply";
 import { Result } from "./result";
-import { decodeUtf8, isValidUnicode as isValidText } from "./utf8";
+import { decodeUtf8, isValidUnicode as isValidText, bytes } from "./utf8";
 import {
   ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_NO_DATA, E_TOO_LARGE,
 } from "./errors";
@@ -70,8 +70,8 @@ export class KVStore {
   getString(key: string): Result<string> {
     const r = this.get(key);
     if (r.isErr) return Result.err<string>(r.error!);
-    const bytes = r.value;
-    const s = decodeUtf8(bytes.dataStart, bytes.length);
+    const value = r.value;
+    const s = decodeUtf8(value.dataStart, value.length);
     if (s === null) return Result.err<string>(new TarmacError(ErrorKind.InvalidData, E_NOT_UTF8, 0, CAPABILITY, "get"));
     return Result.ok<string>(s);
   }
@@ -99,8 +99,8 @@ export class KVStore {
   setString(key: string, value: string): TarmacError | null {
     if (<usize>value.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE, "set");
     if (!isValidText(value)) return invalid(E_LONE_SURROGATE, "set");
-    const bytes = String.UTF8.encode(value);
-    return this.setRaw(key, changetype<usize>(bytes), bytes.byteLength);
+    const utf8 = bytes(value);
+    return this.setRaw(key, utf8.dataStart, utf8.length);
   }
 
   private setRaw(key: string, ptr: usize, len: usize): TarmacError | null {

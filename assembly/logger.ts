@@ -4,6 +4,7 @@
 import { callHost } from "./host";
 import { hostFailure } from "./reply";
 import { TarmacError } from "./errors";
+import { encodeUtf8 } from "./utf8";
 
 const CAPABILITY = "logger";
 
@@ -19,7 +20,7 @@ const CAPABILITY = "logger";
 export function logAt(level: string, message: string): TarmacError | null {
   const n = message.length;
   const buf = heap.alloc(<usize>n * 3 + 1);
-  const len = String.UTF8.encodeUnsafe(changetype<usize>(message), n, buf, false, 1 /* ErrorMode.REPLACE */);
+  const len = encodeUtf8(changetype<usize>(message), n, buf);
   const reply = callHost("tarmac", CAPABILITY, level, buf, len);
   heap.free(buf);
   return reply.ok ? null : hostFailure(reply.error, CAPABILITY, level);

@@ -4,6 +4,7 @@
 import { HostReply } from "./host";
 import { JsonReader, JsonType } from "./json";
 import { base64DecodedLength, decodeBase64To } from "./base64";
+import { bytes } from "./utf8";
 import {
   ErrorKind, TarmacError, E_BAD_BASE64, E_BAD_STATUS_CODE, E_CALLBACK_NOT_FOUND, E_EMPTY_RESPONSE, E_HOST_FAILED, E_HOST_STATUS_MISMATCH, E_INVALID_JSON, E_NO_STATUS, E_RESPONSE_TOO_LARGE, E_UNAVAILABLE,
 } from "./errors";
@@ -69,9 +70,9 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
   let len = r.spanEnd - r.spanStart;
   if (r.spanEscaped) {
     // Legal but unusual (e.g. "\/"): unescape first.
-    const unescaped = String.UTF8.encode(r.spanText());
-    p = changetype<usize>(unescaped);
-    len = unescaped.byteLength;
+    const unescaped = bytes(r.spanText());
+    p = unescaped.dataStart;
+    len = unescaped.length;
     const n = base64DecodedLength(p, len);
     if (n < 0) { st.problem = E_BAD_BASE64; return null; }
     const out = new Uint8Array(<i32>n);

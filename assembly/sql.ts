@@ -9,7 +9,7 @@ import { callHost } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
 import { ReplyStatus, readStatus, readBase64, replyError } from "./reply";
 import { Result } from "./result";
-import { isValidUnicode, decodeUtf8 } from "./utf8";
+import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { base64DecodedLength, decodeBase64To } from "./base64";
 import { ErrorKind, TarmacError, E_EMPTY_QUERY, E_LONE_SURROGATE, E_NO_DATA, E_BAD_ROWS, E_NOT_A_NUMBER, E_NOT_A_BOOL } from "./errors";
 
@@ -44,7 +44,7 @@ export class SqlValue {
   /** The value's bytes: MySQL's exact column bytes, otherwise the UTF-8 of `asString()`. `v.asBytes()` */
   asBytes(): Uint8Array {
     const d = this.data;
-    return d !== null ? d : Uint8Array.wrap(String.UTF8.encode(this.raw));
+    return d !== null ? d : bytes(this.raw);
   }
 
   /** The value as an integer: a JSON integer, or text that is one (as MySQL sends numbers). `v.asInt()` */
@@ -122,10 +122,10 @@ export class SqlRow {
 export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
   if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY, 0, CAPABILITY, "query"));
   if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE, 0, CAPABILITY, "query"));
-  const text = String.UTF8.encode(query);
-  const w = JsonWriter.begin(((<usize>text.byteLength + 2) / 3) * 4 + 16);
+  const text = bytes(query);
+  const w = JsonWriter.begin(((<usize>text.length + 2) / 3) * 4 + 16);
   w.startObject();
-  w.key("query"); w.base64(changetype<usize>(text), text.byteLength);
+  w.key("query"); w.base64(text.dataStart, text.length);
   w.endObject();
   const reply = callHost("tarmac", CAPABILITY, "query", w.ptr, w.length);
   w.end();
@@ -176,11 +176,11 @@ function readValue(r: JsonReader, base64Columns: bool): SqlValue | null {
     const s = r.string();
     if (s === null) return null;
     if (!base64Columns) return new SqlValue(SqlType.Text, s);
-    const bytes = String.UTF8.encode(s);
-    const n = base64DecodedLength(changetype<usize>(bytes), bytes.byteLength);
+    const text = bytes(s);
+    const n = base64DecodedLength(text.dataStart, text.length);
     if (n < 0) return null;
     const out = new Uint8Array(<i32>n);
-    if (!decodeBase64To(changetype<usize>(bytes), bytes.byteLength, out.dataStart)) return null;
+    if (!decodeBase64To(text.dataStart, text.length, out.dataStart)) return null;
     return new SqlValue(SqlType.Text, changetype<string>(decodeUtf8(out.dataStart, out.length, true)), out);
   }
   const start = r.mark();

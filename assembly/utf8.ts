@@ -1,6 +1,7 @@
 // Strict UTF-8: AssemblyScript's String.UTF8 accepts lone surrogates when encoding (WTF-8)
 // and silently truncates invalid input when decoding. Keys and values must round-trip
-// exactly, so the SDK checks both directions itself.
+// exactly, so the SDK checks both directions itself, and every string the SDK turns into
+// bytes goes through the one encoder here.
 
 /**
  * True when `s` is valid Unicode (no lone surrogates), so it can round-trip through UTF-8.
@@ -87,3 +88,56 @@ export function utf8SequenceLength(p: usize, e: usize): usize {
   return need + 1;
 }
 
+
+/**
+ * Writes `units` UTF-16 code units at `src` as UTF-8 at `dst` and returns the byte count;
+ * with `dst` 0 it only counts. A lone surrogate becomes U+FFFD.
+ *
+ * ```ts
+ * const n = encodeUtf8(changetype<usize>(s), s.length, 0);
+ * ```
+ */
+export function encodeUtf8(src: usize, units: usize, dst: usize): usize {
+  let o = dst;
+  const end = src + (units << 1);
+  while (src < end) {
+    let c = <u32>load<u16>(src);
+    src += 2;
+    if (c - 0xD800 < 0x800) {
+      const d = src < end ? <u32>load<u16>(src) : 0;
+      if (c < 0xDC00 && d - 0xDC00 < 0x400) { c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00); src += 2; }
+      else c = 0xFFFD;
+    }
+    const n = utf8Size(c);
+    if (dst) storeUtf8(o, c, n);
+    o += n;
+  }
+  return o - dst;
+}
+
+/** Bytes code point `cp` takes in UTF-8 (1-4). `utf8Size(0xE9) // 2` */
+// @ts-ignore: decorator
+@inline export function utf8Size(cp: u32): usize {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/** Stores code point `cp` at `o` as its `n` UTF-8 bytes. `storeUtf8(o, 0xE9, 2)` */
+export function storeUtf8(o: usize, cp: u32, n: usize): void {
+  if (n == 1) { store<u8>(o, <u8>cp); return; }
+  for (let k = n - 1; k > 0; k--) { store<u8>(o + k, <u8>(0x80 | (cp & 63))); cp >>= 6; }
+  store<u8>(o, <u8>((0xFF00 >> <u32>n) | cp));
+}
+
+/**
+ * Text as UTF-8 bytes (a lone surrogate becomes U+FFFD).
+ *
+ * ```ts
+ * kv.set("k", bytes("v"));
+ * ```
+ */
+export function bytes(s: string): Uint8Array {
+  const p = changetype<usize>(s);
+  const out = new Uint8Array(<i32>encodeUtf8(p, s.length, 0));
+  encodeUtf8(p, s.length, out.dataStart);
+  return out;
+}
