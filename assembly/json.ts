@@ -508,24 +508,23 @@ export class JsonReader {
   numberSpan(): bool {
     if (this.peek() != JsonType.Number) return this.fail();
     const start = this.pos;
-    let p = start;
     const e = this.end;
-    if (load<u8>(p) == 45) p++;
-    if (p >= e) return this.fail();
-    const c = load<u8>(p);
-    if (c == 48) p++;
-    else if (c >= 49 && c <= 57) { while (p < e && isDigit(load<u8>(p))) p++; }
-    else return this.fail();
+    let p = start + <usize>(load<u8>(start) == 45);
+    // Integer part: "0" or a digit run that does not start with 0.
+    let d = digitsEnd(p, e);
+    if (d == p || (load<u8>(p) == 48 && d > p + 1)) return this.fail();
+    p = d;
     if (p < e && load<u8>(p) == 46) {
-      p++;
-      if (p >= e || !isDigit(load<u8>(p))) return this.fail();
-      while (p < e && isDigit(load<u8>(p))) p++;
+      d = digitsEnd(++p, e);
+      if (d == p) return this.fail();
+      p = d;
     }
     if (p < e && (load<u8>(p) | 32) == 101) {
       p++;
       if (p < e && (load<u8>(p) == 43 || load<u8>(p) == 45)) p++;
-      if (p >= e || !isDigit(load<u8>(p))) return this.fail();
-      while (p < e && isDigit(load<u8>(p))) p++;
+      d = digitsEnd(p, e);
+      if (d == p) return this.fail();
+      p = d;
     }
     this.spanStart = start;
     this.spanEnd = p;
@@ -574,6 +573,12 @@ export class JsonReader {
 // @ts-ignore: decorator
 @inline function isDigit(c: u8): bool {
   return c >= 48 && c <= 57;
+}
+
+// Where the run of ASCII digits starting at p ends.
+function digitsEnd(p: usize, e: usize): usize {
+  while (p < e && isDigit(load<u8>(p))) p++;
+  return p;
 }
 
 function hexValue(c: u8): i32 {

@@ -59,6 +59,7 @@ test("the real host's field order and unknown fields are accepted", async () => 
     `{"extra":[1,{"a":null}],"DATA":"aGk=","Status":{"Code":200,"x":true},"more":-1.5e3}`,
     ` \r\n\t{ "status" : { "code" : 200 } , "data" : "aGk=" } \n`,
     `{"data":"aGk\\u003d","status":{"code":200}}`,
+    `{"n":[0,-0,0.5,-0.5E-10,1e+2,10E2,123456789012345678901234567890],"data":"aGk=","status":{"code":200}}`,
   ];
   for (const body of bodies) {
     guest.intercept = () => ({ ok: true, body: Buffer.from(body) });

@@ -24,6 +24,7 @@ export const MALFORMED_GET = [
   `{${S},"data":"aGk=\u0001"}`, `{${S},"data":"\\x41"}`, `{${S},"data":"\\u12"}`, `{${S},"x":"\\ud800\\u"}`,
   `{${S},"x":${"[".repeat(5000)}${"]".repeat(5000)},"data":"aGk="}`, `{${S},"x":${"[".repeat(100000)}}`,
   `{${S},"x":NaN,"data":"aGk="}`, `{${S},"x":01,"data":"aGk="}`, `{${S},"x":1.,"data":"aGk="}`, `{${S},"x":.5,"data":"aGk="}`,
+  `{${S},"x":1e,"data":"aGk="}`, `{${S},"x":1e+,"data":"aGk="}`, `{${S},"x":-01,"data":"aGk="}`, `{${S},"x":1.e5,"data":"aGk="}`, `{${S},"x":-,"data":"aGk="}`,
   `{${S},"x":nul,"data":"aGk="}`, `{${S},"x":tru,"data":"aGk="}`, `{${S},"x":falsey,"data":"aGk="}`,
 ];
 
