@@ -8,8 +8,6 @@
 
 import { bytes } from "./utf8";
 
-// @ts-ignore: decorator
-@lazy @inline const ALPHABET: string = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // For the SIMD decoder: validity by low and high nibble, and the offset from character to sextet.
 // @ts-ignore: decorator
@@ -46,7 +44,8 @@ import { bytes } from "./utf8";
  * ```
  */
 export function encodeBase64To(src: usize, n: usize, dst: usize): void {
-  const end = src + n - n % 3;
+  const stop = src + n;
+  const end = stop - n % 3;
   if (ASC_FEATURE_SIMD) {
     // 12 bytes -> 16 characters per step (Mula): spread each 3 bytes over a 32-bit lane, cut
     // out the four sextets with shifts, then map sextets to ASCII with one lookup of offsets.
@@ -61,23 +60,20 @@ export function encodeBase64To(src: usize, n: usize, dst: usize): void {
       src += 12; dst += 16;
     }
   }
-  // 3 bytes -> 4 characters (the SIMD loop above does the bulk when SIMD is enabled).
-  const alpha = changetype<usize>(ALPHABET);
-  while (src < end) {
-    const v = (<u32>load<u8>(src) << 16) | (<u32>load<u8>(src, 1) << 8) | <u32>load<u8>(src, 2);
-    store<u32>(dst, <u32>load<u16>(alpha + ((v >> 18) << 1)) | (<u32>load<u16>(alpha + (((v >> 12) & 63) << 1)) << 8)
-      | (<u32>load<u16>(alpha + (((v >> 6) & 63) << 1)) << 16) | (<u32>load<u16>(alpha + ((v & 63) << 1)) << 24));
+  // 3 bytes -> 4 characters (the SIMD loop above does the bulk when SIMD is enabled); a last
+  // group of 1 or 2 bytes is padded with "=".
+  while (src < stop) {
+    const left = stop - src;
+    const v = (<u32>load<u8>(src) << 16) | (left > 1 ? <u32>load<u8>(src, 1) << 8 : 0) | (left > 2 ? <u32>load<u8>(src, 2) : 0);
+    store<u32>(dst, base64Char(v >> 18) | (base64Char((v >> 12) & 63) << 8)
+      | ((left > 1 ? base64Char((v >> 6) & 63) : 61) << 16) | ((left > 2 ? base64Char(v & 63) : 61) << 24));
     src += 3; dst += 4;
   }
-  const rest = n % 3;
-  if (rest != 0) {
-    const b0 = <u32>load<u8>(src);
-    const b1 = rest == 2 ? <u32>load<u8>(src, 1) : 0;
-    store<u8>(dst, <u8>load<u16>(alpha + ((b0 >> 2) << 1)));
-    store<u8>(dst, <u8>load<u16>(alpha + ((((b0 & 3) << 4) | (b1 >> 4)) << 1)), 1);
-    store<u8>(dst, rest == 2 ? <u8>load<u16>(alpha + (((b1 & 15) << 2) << 1)) : 61, 2);
-    store<u8>(dst, 61, 3);
-  }
+}
+
+// The base64 character for sextet `x` (0-63).
+function base64Char(x: u32): u32 {
+  return x < 26 ? x + 65 : x < 52 ? x + 71 : x < 62 ? x - 4 : x == 62 ? 43 : 47;
 }
 
 /**

@@ -358,21 +358,18 @@ export class JsonReader {
 
   /** Whether the current key equals `name`, ignoring ASCII case as Go's encoding/json does. */
   keyIs(name: string): bool {
-    const n = name.length;
-    const p = changetype<usize>(name);
+    let p = this.keyStart;
+    let n = this.keyEnd - p;
+    let shift: usize = 0; // raw bytes, or (rarely, for a key with escapes) its UTF-16 text
     if (this.keyEscaped) {
-      // Rare: compare the unescaped text.
       const k = this.keyText();
-      if (k.length != n) return false;
-      const q = changetype<usize>(k);
-      for (let i = 0; i < n; i++) {
-        if (!sameLetter(<u32>load<u16>(q + (<usize>i << 1)), <u32>load<u16>(p + (<usize>i << 1)))) return false;
-      }
-      return true;
+      p = changetype<usize>(k); n = <usize>k.length; shift = 1;
     }
-    if (this.keyEnd - this.keyStart != <usize>n) return false;
-    for (let i = 0; i < n; i++) {
-      if (!sameLetter(<u32>load<u8>(this.keyStart + i), <u32>load<u16>(p + (<usize>i << 1)))) return false;
+    if (n != <usize>name.length) return false;
+    const q = changetype<usize>(name);
+    for (let i: usize = 0; i < n; i++) {
+      const a = shift ? <u32>load<u16>(p + (i << 1)) : <u32>load<u8>(p + i);
+      if (!sameLetter(a, <u32>load<u16>(q + (i << 1)))) return false;
     }
     return true;
   }
