@@ -6,11 +6,11 @@
 
 import { callHost } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
-import { ReplyStatus, readStatus, readBase64, replyError, readStatusReply, settled } from "./reply";
+import { ReplyStatus, readStatus, replyError, readReply, takeReplyData } from "./reply";
 import { Result } from "./result";
 import { decodeUtf8, isValidUnicode as isValidText, bytes } from "./utf8";
 import {
-  ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_NO_DATA, E_TOO_LARGE,
+  ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_TOO_LARGE,
 } from "./errors";
 
 // @ts-ignore: decorator
@@ -43,21 +43,8 @@ export class KVStore {
     const w = keyRequest(key);
     const reply = callHost(this.binding, CAPABILITY, "get", w.ptr, w.length);
     w.end();
-    const st = ReplyStatus.fresh();
-    const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
-    let data: Uint8Array | null = null;
-    let hasData = false;
-    if (reply.bodyLen > 0 && r.startObject()) {
-      while (r.nextKey()) {
-        if (r.keyIs("status")) readStatus(r, st);
-        else if (r.keyIs("data")) { data = readBase64(r, st, reply); hasData = true; }
-        else r.skip();
-      }
-    }
-    const err = replyError(reply, r, st, CAPABILITY, "get", true);
-    if (err) return Result.err<Uint8Array>(err);
-    if (!hasData || data === null) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, CAPABILITY, "get"));
-    return Result.ok<Uint8Array>(settled(data));
+    const err = readReply(reply, "data", CAPABILITY, "get", true);
+    return err ? Result.err<Uint8Array>(err) : Result.ok<Uint8Array>(takeReplyData()!);
   }
 
   /**
@@ -115,7 +102,7 @@ export class KVStore {
     w.endObject();
     const reply = callHost(this.binding, CAPABILITY, "set", w.ptr, w.length);
     w.end();
-    return readStatusReply(reply, CAPABILITY, "set", false);
+    return readReply(reply, null, CAPABILITY, "set", false);
   }
 
   /**
@@ -131,7 +118,7 @@ export class KVStore {
     const w = keyRequest(key);
     const reply = callHost(this.binding, CAPABILITY, "delete", w.ptr, w.length);
     w.end();
-    return readStatusReply(reply, CAPABILITY, "delete", false);
+    return readReply(reply, null, CAPABILITY, "delete", false);
   }
 
   /**

@@ -6,7 +6,7 @@ import { JsonReader, JsonType } from "./json";
 import { base64DecodedLength, decodeBase64To } from "./base64";
 import { bytes } from "./utf8";
 import {
-  ErrorKind, TarmacError, E_BAD_BASE64, E_BAD_STATUS_CODE, E_CALLBACK_NOT_FOUND, E_EMPTY_RESPONSE, E_HOST_FAILED, E_HOST_STATUS_MISMATCH, E_INVALID_JSON, E_NO_STATUS, E_RESPONSE_TOO_LARGE, E_UNAVAILABLE,
+  ErrorKind, TarmacError, E_BAD_BASE64, E_BAD_STATUS_CODE, E_CALLBACK_NOT_FOUND, E_EMPTY_RESPONSE, E_HOST_FAILED, E_HOST_STATUS_MISMATCH, E_INVALID_JSON, E_NO_DATA, E_NO_STATUS, E_RESPONSE_TOO_LARGE, E_UNAVAILABLE,
 } from "./errors";
 
 /** The `status` object of a reply, plus what went wrong while reading the reply. */
@@ -155,21 +155,45 @@ export function hostFailure(error: string, capability: string, operation: string
   return new TarmacError(ErrorKind.HostFailure, error.length ? error : E_HOST_FAILED, 0, capability, operation);
 }
 
+// The base64 field `readReply` read, until `takeReplyData` hands it out.
+let replyData: Uint8Array | null = null;
+
 /**
- * Reads a reply that carries only a status, and returns its error or null.
+ * Reads a reply that carries a status and, when `field` is given, one base64 field (then
+ * missing is an error too), and returns its error or null. Take the field's bytes with
+ * `takeReplyData`.
  *
  * ```ts
- * return readStatusReply(callHost("tarmac", "kvstore", "delete", w.ptr, w.length), "kvstore", "delete", false);
+ * const err = readReply(callHost("tarmac", "kvstore", "get", w.ptr, w.length), "data", "kvstore", "get", true);
  * ```
  */
-export function readStatusReply(reply: HostReply, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
+export function readReply(reply: HostReply, field: string | null, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
   const st = ReplyStatus.fresh();
   const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
+  replyData = null;
   if (reply.bodyLen > 0 && r.startObject()) {
     while (r.nextKey()) {
       if (r.keyIs("status")) readStatus(r, st);
+      else if (field !== null && r.keyIs(field)) replyData = readBase64(r, st, reply);
       else r.skip();
     }
   }
-  return replyError(reply, r, st, capability, operation, notFoundOn404);
+  const err = replyError(reply, r, st, capability, operation, notFoundOn404);
+  if (err !== null) { replyData = null; return err; }
+  if (field !== null && replyData === null) return new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, capability, operation);
+  return null;
+}
+
+/**
+ * The bytes of the field the last `readReply` read (trimmed to their length), once; null if
+ * there were none.
+ *
+ * ```ts
+ * const data = takeReplyData();
+ * ```
+ */
+export function takeReplyData(): Uint8Array | null {
+  const data = replyData;
+  replyData = null;
+  return data === null ? null : settled(data);
 }
