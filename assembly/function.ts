@@ -4,7 +4,8 @@ import { callHost } from "./host";
 import { Result } from "./result";
 import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NAME, E_NO_FUNCTION } from "./errors";
 
-const CAPABILITY = "function";
+// @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
+@lazy @inline const CAPABILITY: string = "function";
 
 /**
  * Calls the function `name` of this service with `payload` and returns its response bytes.

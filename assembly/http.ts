@@ -10,7 +10,8 @@ import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { MAX_VALUE_BYTES } from "./kv";
 import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_TOO_LARGE, E_NO_DATA, E_BAD_HEADERS } from "./errors";
 
-const CAPABILITY = "httpclient";
+// @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
+@lazy @inline const CAPABILITY: string = "httpclient";
 
 /**
  * An HTTP response: the upstream status code, its headers (lower-case names, first value of

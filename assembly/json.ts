@@ -7,7 +7,7 @@
 // writer escapes exactly as JSON.stringify does and writes UTF-8 straight into one buffer.
 
 import { base64EncodedLength, encodeBase64To } from "./base64";
-import { utf8SequenceLength, storeUtf16, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
+import { utf8SequenceLength, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
 
 // @ts-ignore: decorator
 @lazy @inline const HEX: string = "0123456789abcdef";
@@ -435,46 +435,36 @@ export class JsonReader {
   /** The text of the string last read by `stringSpan`. */
   spanText(): string {
     const start = this.spanStart, end = this.spanEnd;
-    if (!this.spanEscaped) return changetype<string>(decodeUtf8(start, end - start));
-    // Unescape into a UTF-16 buffer; the text is at most as many units as raw bytes.
-    const out = __new((end - start) << 1, idof<String>());
-    let o = out;
+    if (!this.spanEscaped) return changetype<string>(decodeUtf8(start, end - start, true));
+    // Unescape into UTF-8, then decode that. The UTF-8 is never longer than the raw text: each
+    // escape (2, 6 or 12 bytes) becomes 1 to 4 bytes, and `stringSpan` checked the rest.
+    const buf = heap.alloc(end - start);
+    let o = buf;
     let p = start;
     while (p < end) {
-      const c = <u32>load<u8>(p);
-      if (c == 92) {
-        const x = <u32>load<u8>(p + 1);
-        if (x == 117) {
-          let u = hex4(p + 2);
-          p += 6;
-          if (u - 0xD800 < 0x800) {
-            // A surrogate escape: keep it only as part of a valid pair.
-            if (u < 0xDC00 && p + 6 <= end && load<u8>(p) == 92 && load<u8>(p + 1) == 117) {
-              const v = hex4(p + 2);
-              if (v - 0xDC00 < 0x400) {
-                store<u16>(o, <u16>u); store<u16>(o + 2, <u16>v); o += 4; p += 6;
-                continue;
-              }
-            }
-            u = 0xFFFD;
-          }
-          store<u16>(o, <u16>u); o += 2;
-          continue;
+      let c = <u32>load<u8>(p);
+      if (c != 92) { store<u8>(o++, <u8>c); p++; continue; }
+      const x = <u32>load<u8>(p + 1);
+      p += 2;
+      if (x == 117) {
+        c = hex4(p);
+        p += 4;
+        if (c - 0xD800 < 0x800) {
+          // A surrogate escape: kept only as the first half of a valid pair, else U+FFFD (as in Go).
+          const d = p + 6 <= end && load<u8>(p) == 92 && load<u8>(p + 1) == 117 ? hex4(p + 2) : 0;
+          if (c < 0xDC00 && d - 0xDC00 < 0x400) { c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00); p += 6; }
+          else c = 0xFFFD;
         }
-        let ch: u32 = x;
-        if (x == 98) ch = 8; else if (x == 102) ch = 12; else if (x == 110) ch = 10;
-        else if (x == 114) ch = 13; else if (x == 116) ch = 9;
-        store<u16>(o, <u16>ch); o += 2; p += 2;
-        continue;
+      } else {
+        c = x == 98 ? 8 : x == 102 ? 12 : x == 110 ? 10 : x == 114 ? 13 : x == 116 ? 9 : x;
       }
-      if (c < 0x80) { store<u16>(o, <u16>c); o += 2; p++; continue; }
-      const len = utf8SequenceLength(p, end);
-      let cp = c & (0x7F >> <u32>len);
-      for (let k: usize = 1; k < len; k++) cp = (cp << 6) | (<u32>load<u8>(p + k) & 0x3F);
-      p += len;
-      o = storeUtf16(o, cp);
+      const n = utf8Size(c);
+      storeUtf8(o, c, n);
+      o += n;
     }
-    return changetype<string>(__renew(out, o - out));
+    const text = decodeUtf8(buf, o - buf, true);
+    heap.free(buf);
+    return changetype<string>(text);
   }
 
   /**

@@ -6,7 +6,8 @@ import { hostFailure } from "./reply";
 import { TarmacError } from "./errors";
 import { encodeUtf8 } from "./utf8";
 
-const CAPABILITY = "logger";
+// @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
+@lazy @inline const CAPABILITY: string = "logger";
 
 /**
  * Sends `message` to Tarmac's log at `level` ("info", "warn", "error", "debug" or "trace").

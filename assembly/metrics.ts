@@ -4,7 +4,8 @@ import { callHost } from "./host";
 import { JsonWriter } from "./json";
 import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_UNAVAILABLE, E_HOST_FAILED, E_BAD_METRIC_NAME, E_BAD_METRIC_VALUE, E_RESERVED_METRIC_NAME } from "./errors";
 
-const CAPABILITY = "metrics";
+// @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
+@lazy @inline const CAPABILITY: string = "metrics";
 
 /** Whether `name` matches Tarmac's rule for metric names, `^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$`. `isValidMetricName("http_hits")` */
 export function isValidMetricName(name: string): bool {

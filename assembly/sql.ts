@@ -13,7 +13,8 @@ import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { base64DecodedLength, decodeBase64To } from "./base64";
 import { ErrorKind, TarmacError, E_EMPTY_QUERY, E_LONE_SURROGATE, E_NO_DATA, E_BAD_ROWS, E_NOT_A_NUMBER, E_NOT_A_BOOL } from "./errors";
 
-const CAPABILITY = "sql";
+// @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
+@lazy @inline const CAPABILITY: string = "sql";
 
 /** The JSON type of a column value. */
 export enum SqlType { Null, Bool, Number, Text, Json }
