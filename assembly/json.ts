@@ -7,7 +7,7 @@
 // writer escapes exactly as JSON.stringify does and writes UTF-8 straight into one buffer.
 
 import { base64EncodedLength, encodeBase64To } from "./base64";
-import { utf8SequenceLength, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
+import { utf8Sequence, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
 
 // @ts-ignore: decorator
 @lazy @inline const HEX: string = "0123456789abcdef";
@@ -413,9 +413,9 @@ export class JsonReader {
         continue;
       }
       if (c < 0x80) { p++; continue; }
-      const len = utf8SequenceLength(p, e);
-      if (len == 0) return this.fail();
-      p += len;
+      const seq = utf8Sequence(p, e);
+      if (seq == 0) return this.fail();
+      p += seq >> 21;
     }
     this.spanEnd = p;
     this.spanEscaped = escaped;

@@ -43,14 +43,13 @@ export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): strin
     let cp = <u32>load<u8>(ptr);
     let n: usize = 1;
     if (cp >= 0x80) {
-      n = utf8SequenceLength(ptr, end);
-      if (n == 0) {
+      const seq = utf8Sequence(ptr, end);
+      if (seq == 0) {
         if (!replace) return null;
         cp = 0xFFFD;
-        n = 1;
       } else {
-        cp &= 0x7F >> <u32>n;
-        for (let k: usize = 1; k < n; k++) cp = (cp << 6) | (<u32>load<u8>(ptr + k) & 0x3F);
+        cp = seq & 0x1FFFFF;
+        n = seq >> 21;
       }
     }
     ptr += n;
@@ -70,22 +69,27 @@ export function storeUtf16(o: usize, cp: u32): usize {
   return o + 4;
 }
 
-/** Length of the valid UTF-8 sequence at p (2-4), or 0 if it is invalid. */
-export function utf8SequenceLength(p: usize, e: usize): usize {
+/**
+ * The multi-byte UTF-8 sequence at `p` (before `e`) as its code point plus its length (2-4)
+ * times 2^21, or 0 if it is not valid UTF-8 (overlong, a surrogate, above U+10FFFF, cut short).
+ *
+ * ```ts
+ * const seq = utf8Sequence(p, end); // 0xE9 | (2 << 21) for "é"
+ * ```
+ */
+export function utf8Sequence(p: usize, e: usize): u32 {
   const b0 = <u32>load<u8>(p);
-  let need: usize, min: u32, cp: u32;
-  if (b0 >= 0xC2 && b0 <= 0xDF) { need = 1; min = 0x80; cp = b0 & 0x1F; }
-  else if (b0 >= 0xE0 && b0 <= 0xEF) { need = 2; min = 0x800; cp = b0 & 0x0F; }
-  else if (b0 >= 0xF0 && b0 <= 0xF4) { need = 3; min = 0x10000; cp = b0 & 0x07; }
-  else return 0;
-  if (p + need >= e) return 0;
+  const need: u32 = b0 < 0xC2 ? 0 : b0 < 0xE0 ? 1 : b0 < 0xF0 ? 2 : b0 < 0xF5 ? 3 : 0;
+  if (need == 0 || p + need >= e) return 0;
+  let cp = b0 & (0x3F >> need);
   for (let k: usize = 1; k <= need; k++) {
     const b = <u32>load<u8>(p + k);
     if ((b & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (b & 0x3F);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return need + 1;
+  // The smallest code point each length may carry: 0x80, 0x800, 0x10000.
+  if (cp < (need == 1 ? 0x80 : 0x800 << ((need - 2) * 5)) || cp > 0x10FFFF || cp - 0xD800 < 0x800) return 0;
+  return cp | ((need + 1) << 21);
 }
 
 

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { probeInstance } from "./guests.mjs";
 import { Kind } from "./probe.mjs";
 import { MemoryStore } from "./host/kvstore.mjs";
+import fc from "fast-check";
 
 const lastCall = (guest) => guest.hostCalls[guest.hostCalls.length - 1];
 const json = (buf) => JSON.parse(buf.toString("utf8"));
@@ -238,4 +239,20 @@ test("keys on an empty store: null (in-memory, BoltDB) and [] (Redis) both read 
     assert.deepEqual(probe.keys().keys, []);
     assert.ok(lastCall(guest).payload.length === 0);
   }
+});
+
+test("getString accepts exactly the UTF-8 that a strict decoder accepts (fuzzed byte sequences)", async () => {
+  const { probe } = await probeInstance();
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  // Bytes around every boundary: ASCII, continuation bytes, each lead-byte range, C0/C1/F5+.
+  const interesting = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff];
+  fc.assert(fc.property(fc.array(fc.oneof(fc.constantFrom(...interesting), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (bytes) => {
+    const value = Buffer.from(bytes);
+    probe.set("u", value);
+    let want = null;
+    try { want = strict.decode(value); } catch {}
+    const got = probe.getString("u");
+    if (want === null) assert.equal(got.kind, Kind.InvalidData, value.toString("hex"));
+    else assert.equal(got.value, want, value.toString("hex"));
+  }), { numRuns: 20000, seed: 9 });
 });
