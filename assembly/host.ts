@@ -72,10 +72,10 @@ export function setHostCall(fn: HostCall | null): void {
   injected = fn;
 }
 
-// Small host replies are read into one reusable buffer.
+// Small host replies are read into one reusable buffer; a large one gets a managed buffer of
+// its own, so a value can be decoded in place and handed out without a second buffer.
 // The largest body the SDK will read (the runtime's largest block, minus headroom).
 const REPLY_MAX: usize = (1 << 30) - 64;
-// Bodies from this size on are read into a managed buffer of their own.
 const REPLY_OWN: usize = 1 << 16;
 // The reply object callHost fills; valid until the next call.
 let shared: HostReply | null = null;
@@ -89,7 +89,8 @@ const LARGE: usize = 1 << 16;
 
 /** Notes a buffer of `n` bytes (only large ones count). `noteBytes(payload.length)` */
 export function noteBytes(n: usize): void {
-  if (n >= LARGE) largeBytes += n;
+  // Only the incremental runtime needs this (ASC_RUNTIME 2); the minimal one collects after every request.
+  if (ASC_RUNTIME == 2 && n >= LARGE) largeBytes += n;
 }
 
 /** Whether this request moved more than `limit` bytes in large buffers; resets the count. `if (takeLargeBytes(1 << 20)) __collect();` */
@@ -155,7 +156,6 @@ export function callHost(binding: string, namespace: string, operation: string, 
   if (len > REPLY_MAX) {
     reply.tooLarge = true;
   } else if (len >= REPLY_OWN) {
-    // A large body gets a buffer of its own, so a value can be decoded in place and handed out.
     // Not zero-filled first (as `new ArrayBuffer` would): the host writes every byte.
     const buf = changetype<ArrayBuffer>(__new(len, idof<ArrayBuffer>()));
     __host_response(changetype<usize>(buf));

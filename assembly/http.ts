@@ -4,7 +4,7 @@
 
 import { callHost } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
-import { ReplyStatus, readStatus, readBase64, replyError, settled } from "./reply";
+import { ReplyStatus, readStatus, readBase64, replyError } from "./reply";
 import { Result } from "./result";
 import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { MAX_VALUE_BYTES } from "./kv";
@@ -186,7 +186,7 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
   const err = replyError(reply, r, st, CAPABILITY, "call", false);
   if (err) return Result.err<HttpResponse>(err);
   if (data === null) return Result.err<HttpResponse>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, CAPABILITY, "call"));
-  return Result.ok<HttpResponse>(new HttpResponse(code, headers, settled(data)));
+  return Result.ok<HttpResponse>(new HttpResponse(code, headers, data));
 }
 
 function readHeaders(r: JsonReader, st: ReplyStatus, into: Map<string, string>): void {

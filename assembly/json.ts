@@ -9,8 +9,10 @@
 import { base64EncodedLength, encodeBase64To } from "./base64";
 import { utf8Sequence, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
 
-// @ts-ignore: decorator
-@lazy @inline const HEX: string = "0123456789abcdef";
+// "0123456789abcdef", for \u00XX escapes.
+const HEX = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+// The letter after the backslash for control characters 8-13 (0: none, 11 is written as \u000b).
+const SHORT_ESCAPES = memory.data<u8>([98, 116, 110, 0, 102, 114]);
 const SCRATCH_KEEP: usize = 1 << 20; // request buffers up to this size are kept for reuse
 
 let scratch: usize = 0;
@@ -98,16 +100,12 @@ export class JsonWriter {
         // protobuf group that JSON's leading '{' opens, letting a crafted key parse as protobuf.
         if (c >= 0x20 && c != 34 && c != 92 && c != 124) { store<u8>(o++, <u8>c); continue; }
         store<u8>(o++, 92);
-        if (c == 34 || c == 92) { store<u8>(o++, <u8>c); continue; }
-        if (c == 8) { store<u8>(o++, 98); continue; }
-        if (c == 9) { store<u8>(o++, 116); continue; }
-        if (c == 10) { store<u8>(o++, 110); continue; }
-        if (c == 12) { store<u8>(o++, 102); continue; }
-        if (c == 13) { store<u8>(o++, 114); continue; }
+        // \" and \\, then the short escapes JSON.stringify uses (\b \t \n \f \r), else \u00XX.
+        const short = c == 34 || c == 92 ? c : c - 8 < 6 ? <u32>load<u8>(SHORT_ESCAPES + c - 8) : 0;
+        if (short) { store<u8>(o++, <u8>short); continue; }
         store<u32>(o, 0x00303075); // "u00", then two hex digits
-        const hex = changetype<usize>(HEX);
-        store<u8>(o + 3, <u8>load<u16>(hex + ((c >> 4) << 1)));
-        store<u8>(o + 4, <u8>load<u16>(hex + ((c & 15) << 1)));
+        store<u8>(o + 3, load<u8>(HEX + (c >> 4)));
+        store<u8>(o + 4, load<u8>(HEX + (c & 15)));
         o += 5;
       } else {
         let cp = c;

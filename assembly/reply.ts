@@ -2,6 +2,7 @@
 // with `{"status":{"code":...,"status":"..."}, ...}` goes through here.
 
 import { HostReply } from "./host";
+import { OBJECT, TOTAL_OVERHEAD } from "rt/common";
 import { JsonReader, JsonType } from "./json";
 import { base64DecodedLength, decodeBase64To } from "./base64";
 import { bytes } from "./utf8";
@@ -62,52 +63,33 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
  * ```
  */
 export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Uint8Array | null {
-  const t = r.peek();
   // Tarmac always sends a string here; null would only come from a broken host.
-  if (t != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64; return null; }
+  if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64; return null; }
   if (!r.plainSpan()) return null;
   let p = r.spanStart;
   let len = r.spanEnd - r.spanStart;
+  let unescaped: Uint8Array | null = null; // held here until decoded
   if (r.spanEscaped) {
     // Legal but unusual (e.g. "\/"): unescape first.
-    const unescaped = bytes(r.spanText());
+    unescaped = bytes(r.spanText());
     p = unescaped.dataStart;
     len = unescaped.length;
-    const n = base64DecodedLength(p, len);
-    if (n < 0) { st.problem = E_BAD_BASE64; return null; }
-    const out = new Uint8Array(<i32>n);
-    if (!decodeBase64To(p, len, out.dataStart)) { st.problem = E_BAD_BASE64; return null; }
-    return out;
   }
   const n = base64DecodedLength(p, len);
   if (n < 0) { st.problem = E_BAD_BASE64; return null; }
-  const own = reply.buffer;
-  if (own !== null && reply.bodyPtr == changetype<usize>(own)) {
-    // Decode in place at the start of the reply's own buffer (the output never overtakes the
-    // input, and what follows the string is untouched), then hand the buffer out: a large value
-    // costs one copy of its base64 and no second buffer. The rest of the reply is still being
-    // read, so the buffer is trimmed later, by `settled`.
-    if (!decodeBase64To(p, len, changetype<usize>(own))) { st.problem = E_BAD_BASE64; return null; }
+  let out = reply.buffer;
+  if (out !== null && unescaped === null && reply.bodyPtr == changetype<usize>(out)) {
+    // A large reply has its own buffer: decode in place at its start (the output never
+    // overtakes the input, and what follows the string is untouched), then hand it out at the
+    // value's length (the runtime frees the whole block when the value goes). One buffer, no copy.
     reply.buffer = null; // the bytes before the string are gone; nothing may read them again
-    return Uint8Array.wrap(own, 0, <i32>n);
+  } else {
+    // Not zero-filled first (as `new Uint8Array` would): the decoder writes every byte.
+    out = changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));
   }
-  const out = new Uint8Array(<i32>n);
-  if (!decodeBase64To(p, len, out.dataStart)) { st.problem = E_BAD_BASE64; return null; }
-  return out;
-}
-
-/**
- * A value from `readBase64`, trimmed to its own length once the whole reply has been read:
- * a value decoded in place gives back the rest of the reply's buffer.
- *
- * ```ts
- * return Result.ok<Uint8Array>(settled(data));
- * ```
- */
-export function settled(value: Uint8Array): Uint8Array {
-  const buffer = value.buffer;
-  if (value.byteOffset != 0 || value.byteLength == buffer.byteLength) return value;
-  return Uint8Array.wrap(changetype<ArrayBuffer>(__renew(changetype<usize>(buffer), <usize>value.byteLength)));
+  if (!decodeBase64To(p, len, changetype<usize>(out))) { st.problem = E_BAD_BASE64; return null; }
+  changetype<OBJECT>(changetype<usize>(out) - TOTAL_OVERHEAD).rtSize = <u32>n;
+  return Uint8Array.wrap(out);
 }
 
 /**
@@ -195,5 +177,5 @@ export function readReply(reply: HostReply, field: string | null, capability: st
 export function takeReplyData(): Uint8Array | null {
   const data = replyData;
   replyData = null;
-  return data === null ? null : settled(data);
+  return data;
 }

@@ -35,9 +35,18 @@ export function isValidUnicode(s: string): bool {
  * ```
  */
 export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): string | null {
-  // Every byte becomes at most one UTF-16 unit, so the result fits in len units.
-  const out = __new(len << 1, idof<String>());
-  let o = out;
+  // Count first, so the string is allocated at its exact size.
+  const units = decodeUtf8To(ptr, len, 0, replace);
+  if (units < 0) return null;
+  const out = __new(<usize>units << 1, idof<String>());
+  decodeUtf8To(ptr, len, out, replace);
+  return changetype<string>(out);
+}
+
+// Decodes UTF-8 into UTF-16 at `dst` (with `dst` 0 it only counts) and returns the number of
+// UTF-16 units, or -1 at invalid UTF-8 unless `replace` makes that U+FFFD.
+function decodeUtf8To(ptr: usize, len: usize, dst: usize, replace: bool): isize {
+  let o = dst;
   const end = ptr + len;
   while (ptr < end) {
     let cp = <u32>load<u8>(ptr);
@@ -45,7 +54,7 @@ export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): strin
     if (cp >= 0x80) {
       const seq = utf8Sequence(ptr, end);
       if (seq == 0) {
-        if (!replace) return null;
+        if (!replace) return -1;
         cp = 0xFFFD;
       } else {
         cp = seq & 0x1FFFFF;
@@ -53,20 +62,16 @@ export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): strin
       }
     }
     ptr += n;
-    o = storeUtf16(o, cp);
+    if (cp < 0x10000) {
+      if (dst) store<u16>(o, <u16>cp);
+      o += 2;
+    } else {
+      cp -= 0x10000;
+      if (dst) store<u32>(o, (0xD800 | (cp >> 10)) | ((0xDC00 | (cp & 0x3FF)) << 16));
+      o += 4;
+    }
   }
-  return changetype<string>(__renew(out, o - out));
-}
-
-/** Stores code point `cp` as UTF-16 at `o`; returns the position after it. */
-export function storeUtf16(o: usize, cp: u32): usize {
-  if (cp < 0x10000) {
-    store<u16>(o, <u16>cp);
-    return o + 2;
-  }
-  cp -= 0x10000;
-  store<u32>(o, (0xD800 | (cp >> 10)) | ((0xDC00 | (cp & 0x3FF)) << 16));
-  return o + 4;
+  return <isize>((o - dst) >> 1);
 }
 
 /**
