@@ -25,7 +25,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = (name, entry, extra = {}) => writeFileSync(join(dir, name), JSON.stringify({
-  extends: "./node_modules/tarmac-as/preset.json",
+  extends: "./node_modules/tarmac-as/asconfig.json",
   entries: [entry],
   options: extra,
   targets: { release: { outFile: `build/${name}.wasm` } },
@@ -33,7 +33,7 @@ const config = (name, entry, extra = {}) => writeFileSync(join(dir, name), JSON.
 
 test("the tarball holds the library, the preset and its transform, and nothing from tests", () => {
   const files = readdirSync(join(dir, "node_modules", "tarmac-as"), { recursive: true });
-  for (const f of ["preset.json", "transform/check-exports.js", "assembly/index.ts", "assembly/kv.ts", "README.md"]) assert.ok(files.includes(f), f);
+  for (const f of ["asconfig.json", "transform/check-exports.js", "assembly/index.ts", "assembly/kv.ts", "README.md"]) assert.ok(files.includes(f), f);
   assert.ok(!files.some((f) => f.startsWith("tests") || f.startsWith("bench") || f.startsWith("examples")));
 });
 

@@ -210,7 +210,7 @@ export class Guest {
    */
   call(payload = Buffer.alloc(0), operation = "handler") {
     if (this.closed) return { ok: false, body: null, error: `error invoking guest: ${this.closed}`, trapped: true };
-    const p = typeof payload === "string" ? Buffer.from(payload) : Buffer.from(payload);
+    const p = typeof payload === "string" ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const op = Buffer.from(operation);
     this.ctx = { operation: op, payload: p, response: null, guestError: null, hostResp: Buffer.alloc(0), hostErr: null };
     let result;
