@@ -50,6 +50,17 @@ export function __guest_call(operationLen: usize, payloadLen: usize): bool {
   // without this reset a pooled instance dies after a few hundred traps. Nothing is on the
   // stack between requests.
   if (ASC_RUNTIME == RUNTIME_INCREMENTAL) __stack_pointer = __heap_base;
+  // Collect what earlier requests left behind here, at the start of a request, not at the end
+  // of one: wapc-go keeps the response as a view of guest memory and hands it to Tarmac only
+  // after __guest_call returns, so freeing it sooner would corrupt it.
+  if (ASC_RUNTIME == RUNTIME_MINIMAL) {
+    // The preset's runtime never collects on its own, and nothing holds a reference now.
+    __collect();
+  } else if (ASC_RUNTIME == RUNTIME_INCREMENTAL) {
+    // After a request that moved megabytes, collect rather than let the incremental GC's lag
+    // grow the instance; the cost is small next to the bytes moved.
+    if (takeLargeBytes(COLLECT_AFTER)) __collect();
+  }
   resetAbort();
   return dispatch(operationLen, payloadLen);
 }
@@ -78,15 +89,6 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
     __guest_response(body.dataStart, body.length);
   } else {
     guestError(error!.message.length ? error!.message : E_HANDLER_FAILED);
-  }
-  if (ASC_RUNTIME == RUNTIME_MINIMAL) {
-    // The preset's runtime never collects on its own: the request is over and nothing below
-    // __guest_call holds a reference, so free everything it left behind now.
-    __collect();
-  } else if (ASC_RUNTIME == RUNTIME_INCREMENTAL) {
-    // After a request that moved megabytes, collect now rather than let the incremental GC's
-    // lag grow the instance; the cost is small next to the bytes moved.
-    if (takeLargeBytes(COLLECT_AFTER)) __collect();
   }
   return ok;
 }

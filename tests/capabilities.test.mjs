@@ -111,3 +111,13 @@ test("setHostCall swaps the host call for a user's own guest-side tests, and nul
   const r = guest.call(req(12, "k"));
   assert.equal(r.body.toString(), `faked|tarmac:kvstore:get {"key":"k"};|kvstore.get: not_found (404): Unable to fetch key k - nil value returned from database`);
 });
+
+test("responses are read after __guest_call returns, as wapc-go reads its view of guest memory: every size arrives intact", async () => {
+  const { guest } = await caps();
+  for (let n = 0; n <= 300; n++) {
+    const text = "x".repeat(n) + "!";
+    const r = guest.call(req(Op.ECHO, "", Buffer.from(text)));
+    assert.equal(r.ok, true);
+    assert.equal(r.body.toString(), "echo:" + text, `${n + 1} bytes`);
+  }
+});

@@ -150,7 +150,9 @@ export class Guest {
         g.write(opPtr, g.ctx.operation);
         g.write(payloadPtr, g.ctx.payload);
       },
-      __guest_response(ptr, len) { g.ctx.response = g.bytes(ptr, len); },
+      // wapc-go keeps what wazero's Memory.Read returns, a view of guest memory, and hands it to
+      // Tarmac after __guest_call returns: the bytes are read then, as they are then.
+      __guest_response(ptr, len) { g.ctx.response = [ptr, len]; },
       __guest_error(ptr, len) { g.ctx.guestError = utf8.decode(g.bytes(ptr, len)); },
       __host_call(bPtr, bLen, nPtr, nLen, oPtr, oLen, pPtr, pLen) {
         const call = {
@@ -228,7 +230,7 @@ export class Guest {
     const ctx = this.ctx;
     this.ctx = null;
     if (ctx.guestError) return { ok: false, body: null, error: ctx.guestError, trapped: false };
-    if (result === 1) return { ok: true, body: ctx.response ?? Buffer.alloc(0), error: null, trapped: false };
+    if (result === 1) return { ok: true, body: ctx.response ? this.bytes(...ctx.response) : Buffer.alloc(0), error: null, trapped: false };
     return { ok: false, body: null, error: `call to ${JSON.stringify(operation)} was unsuccessful`, trapped: false };
   }
 
