@@ -36,29 +36,38 @@ function call(guest, req) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * ns per operation: a loop of n inside one guest call, n grown until a run takes 40 ms, after
- * warming the guest and the host's JavaScript up for 300 ms; the median of 5 runs.
+ * Calibrates one measurement: a loop of n inside one guest call, n grown until a call takes
+ * 40 ms, after warming the guest and the host's JavaScript up for 300 ms. Returns a function
+ * that times one call and gives ns per operation.
  */
-function perOp(makeReq, guest) {
+function calibrate(makeReq, guest) {
   const warm = process.hrtime.bigint();
   for (let n = 1; Number(process.hrtime.bigint() - warm) < (quick ? 100e6 : 300e6); n = Math.min(n * 2, 256)) call(guest, makeReq(n));
   let n = 1;
   for (;;) {
-    const req = makeReq(n);
     const t = process.hrtime.bigint();
-    call(guest, req);
+    call(guest, makeReq(n));
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
     if (ms >= (quick ? 10 : 40) || n >= 1 << 22) break;
     n *= 2;
   }
   const req = makeReq(n);
-  const runs = [];
-  for (let i = 0; i < 5; i++) {
+  return () => {
     const t = process.hrtime.bigint();
     call(guest, req);
-    runs.push(Number(process.hrtime.bigint() - t) / n);
-  }
-  return median(runs);
+    return Number(process.hrtime.bigint() - t) / n;
+  };
+}
+
+/**
+ * ns per operation for each named measurement: the median of 7 rounds, each round running every
+ * measurement once in turn, so a burst of noise on this shared machine lands on all of them.
+ */
+function perOp(measurements) {
+  const timers = Object.fromEntries(Object.entries(measurements).map(([k, [makeReq, guest]]) => [k, calibrate(makeReq, guest)]));
+  const runs = Object.fromEntries(Object.keys(timers).map((k) => [k, []]));
+  for (let i = 0; i < 7; i++) for (const [k, time] of Object.entries(timers)) runs[k].push(time());
+  return Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs)]));
 }
 
 const modules = Object.fromEntries(await Promise.all(Object.entries(wasm).map(async ([k, p]) => [k, await WebAssembly.compile(readFileSync(p))])));
@@ -82,15 +91,19 @@ for (const size of SIZES) {
   const setBody = Buffer.from(JSON.stringify({ key: "bench", data: value.toString("base64") }));
   results.kv_get.push({
     value_bytes: size,
-    sdk_ns: perOp((n) => sdkReq(1, n, "bench"), sdk),
-    naive_ns: perOp((n) => naiveReq(5, "bench", u32(n)), naive),
-    raw_ns: perOp((n) => rawReq(n, "get", getBody), raw),
+    ...perOp({
+      sdk_ns: [(n) => sdkReq(1, n, "bench"), sdk],
+      naive_ns: [(n) => naiveReq(5, "bench", u32(n)), naive],
+      raw_ns: [(n) => rawReq(n, "get", getBody), raw],
+    }),
   });
   results.kv_set.push({
     value_bytes: size,
-    sdk_ns: perOp((n) => sdkReq(2, n, "bench", value), sdk),
-    naive_ns: perOp((n) => naiveReq(6, "bench", Buffer.concat([u32(n), value])), naive),
-    raw_ns: perOp((n) => rawReq(n, "set", setBody), raw),
+    ...perOp({
+      sdk_ns: [(n) => sdkReq(2, n, "bench", value), sdk],
+      naive_ns: [(n) => naiveReq(6, "bench", Buffer.concat([u32(n), value])), naive],
+      raw_ns: [(n) => rawReq(n, "set", setBody), raw],
+    }),
   });
   console.log(`measured kv get/set at ${size} B`);
 }
@@ -106,11 +119,17 @@ for (const size of SIZES) {
     let t = process.hrtime.bigint(); bytes.toString("base64"); nodeEnc.push(Number(process.hrtime.bigint() - t));
     t = process.hrtime.bigint(); Buffer.from(textString, "base64"); nodeDec.push(Number(process.hrtime.bigint() - t));
   }
+  const t = perOp({
+    sdk_encode: [(n) => sdkReq(3, n, "", bytes), sdk],
+    sdk_decode: [(n) => sdkReq(4, n, "", text), sdk],
+    as_base64_encode: [(n) => naiveReq(7, "", Buffer.concat([u32(n), bytes])), naive],
+    as_base64_decode: [(n) => naiveReq(8, "", Buffer.concat([u32(n), text])), naive],
+  });
   results.base64 = {
-    sdk_encode_mb_s: mbs(perOp((n) => sdkReq(3, n, "", bytes), sdk)),
-    sdk_decode_mb_s: mbs(perOp((n) => sdkReq(4, n, "", text), sdk)),
-    as_base64_encode_mb_s: mbs(perOp((n) => naiveReq(7, "", Buffer.concat([u32(n), bytes])), naive)),
-    as_base64_decode_mb_s: mbs(perOp((n) => naiveReq(8, "", Buffer.concat([u32(n), text])), naive)),
+    sdk_encode_mb_s: mbs(t.sdk_encode),
+    sdk_decode_mb_s: mbs(t.sdk_decode),
+    as_base64_encode_mb_s: mbs(t.as_base64_encode),
+    as_base64_decode_mb_s: mbs(t.as_base64_decode),
     node_encode_mb_s: mbs(median(nodeEnc)),
     node_decode_mb_s: mbs(median(nodeDec)),
   };

@@ -1,7 +1,7 @@
 // Requests per second through a real Tarmac over loopback, for `npm run bench` when a Tarmac
 // binary is given (TARMAC_BIN=/path/to/tarmac): one function does one kv.get through the SDK, the
 // other the bare host call with a precomputed request. Each runs in its own Tarmac (in-memory
-// key:value store, TLS off); rounds alternate between them and the median of each is kept.
+// key:value store, TLS off); 5 rounds of 2 s alternate between them and the median of each is kept.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 
@@ -59,12 +59,13 @@ export async function measureTarmacHttp({ bin, sdk, raw, quick }) {
     await post(s.base, sdk.seed);
     await post(r.base, raw.seed);
     if (!(await post(s.base, sdk.get)).equals(sdk.value)) throw new Error("the SDK guest read the wrong value through Tarmac");
-    const ms = quick ? 1000 : 3000;
-    await rps(s.base, sdk.get, 500); await rps(r.base, raw.get, 500); // warm both pools
+    const ms = quick ? 1000 : 2000;
+    await rps(s.base, sdk.get, 1000); await rps(r.base, raw.get, 1000); // warm both pools
     const sdkRuns = [], rawRuns = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) {
-      rawRuns.push(await rps(r.base, raw.get, ms));
-      sdkRuns.push(await rps(s.base, sdk.get, ms));
+    for (let i = 0; i < (quick ? 1 : 5); i++) {
+      // Alternate which goes first, so drift in the machine's speed favours neither.
+      if (i % 2) { sdkRuns.push(await rps(s.base, sdk.get, ms)); rawRuns.push(await rps(r.base, raw.get, ms)); }
+      else { rawRuns.push(await rps(r.base, raw.get, ms)); sdkRuns.push(await rps(s.base, sdk.get, ms)); }
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     return { kv_get_rps: median(sdkRuns), raw_rps: median(rawRuns) };
