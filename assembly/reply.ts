@@ -109,7 +109,7 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
   let code = st.code;
   if (reply.tooLarge) { message = E_RESPONSE_TOO_LARGE; code = 0; }
   else if (reply.bodyLen == 0) { message = E_EMPTY_RESPONSE; code = 0; }
-  else if (!r.finish()) { message = reply.ok ? E_INVALID_JSON : E_INVALID_JSON + " (host error: " + reply.error + ")"; code = 0; }
+  else if (!r.finish()) { message = reply.ok ? E_INVALID_JSON : E_INVALID_JSON + ": " + reply.error; code = 0; }
   else if (st.problem.length) message = st.problem;
   else if (code == 0) message = E_NO_STATUS;
   else if (code < 100 || code > 599) message = E_BAD_STATUS_CODE;
@@ -133,7 +133,7 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
  * ```
  */
 export function hostFailure(error: string, capability: string, operation: string): TarmacError {
-  if (error == E_CALLBACK_NOT_FOUND) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE, 0, capability, operation);
+  if (sameText(error, E_CALLBACK_NOT_FOUND)) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE, 0, capability, operation);
   return new TarmacError(ErrorKind.HostFailure, error.length ? error : E_HOST_FAILED, 0, capability, operation);
 }
 
@@ -178,4 +178,13 @@ export function takeReplyData(): Uint8Array | null {
   const data = replyData;
   replyData = null;
   return data;
+}
+
+// Whether two strings hold the same text (a small loop instead of String's general comparison).
+function sameText(a: string, b: string): bool {
+  const n = <usize>a.length << 1;
+  if (n != <usize>b.length << 1) return false;
+  const p = changetype<usize>(a), q = changetype<usize>(b);
+  for (let i: usize = 0; i < n; i += 2) if (load<u16>(p + i) != load<u16>(q + i)) return false;
+  return true;
 }
