@@ -11,13 +11,14 @@ const freePort = () => new Promise((resolve) => {
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function startTarmac(bin, wasm) {
+/** Starts Tarmac on a free loopback port with `wasm` as its function; `env` adds settings. */
+export async function startTarmac(bin, wasm, env = {}) {
   const port = await freePort();
-  const env = {
-    ...process.env, APP_ENABLE_TLS: "false", APP_LISTEN_ADDR: `127.0.0.1:${port}`, APP_ENABLE_KVSTORE: "true",
+  const settings = {
+    ...process.env, ...env, APP_ENABLE_TLS: "false", APP_LISTEN_ADDR: `127.0.0.1:${port}`, APP_ENABLE_KVSTORE: "true",
     APP_KVSTORE_TYPE: "in-memory", APP_WASM_FUNCTION: wasm, APP_WASM_FUNCTION_CONFIG: "/nonexistent/tarmac.json",
   };
-  const child = spawn(bin, [], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(bin, [], { env: settings, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   child.stderr.on("data", (d) => { log = (log + d).slice(-4000); });
   const base = `http://127.0.0.1:${port}`;
