@@ -121,3 +121,18 @@ test("responses are read after __guest_call returns, as wapc-go reads its view o
     assert.equal(r.body.toString(), "echo:" + text, `${n + 1} bytes`);
   }
 });
+
+test("a response stays intact while later requests run on the instance (Tarmac v0.10.0 writes it out after returning the instance to its pool)", async () => {
+  const { guest } = await caps();
+  const pending = [];
+  for (let i = 0; i < 400; i++) {
+    const text = `response ${i} ` + "y".repeat(i % 200);
+    const r = guest.call(req(Op.ECHO, "", Buffer.from(text)));
+    pending.push({ view: r.view, want: "echo:" + text });
+    // Read each response only after 50 more requests have run on the same instance.
+    if (pending.length > 50) {
+      const { view, want } = pending.shift();
+      assert.equal(guest.bytes(...view).toString(), want);
+    }
+  }
+});

@@ -230,7 +230,9 @@ export class Guest {
     const ctx = this.ctx;
     this.ctx = null;
     if (ctx.guestError) return { ok: false, body: null, error: ctx.guestError, trapped: false };
-    if (result === 1) return { ok: true, body: ctx.response ? this.bytes(...ctx.response) : Buffer.alloc(0), error: null, trapped: false };
+    // `view`: where the response lies in guest memory. Tarmac v0.10.0 writes it to the HTTP
+    // client only after returning the instance to its pool, so later calls may run first.
+    if (result === 1) return { ok: true, body: ctx.response ? this.bytes(...ctx.response) : Buffer.alloc(0), error: null, trapped: false, view: ctx.response };
     return { ok: false, body: null, error: `call to ${JSON.stringify(operation)} was unsuccessful`, trapped: false };
   }
 
