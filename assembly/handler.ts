@@ -8,46 +8,22 @@
 
 import { __guest_request, __guest_response, __guest_error } from "./wapc";
 import { Result } from "./result";
-import { E_HANDLER_FAILED, E_NO_HANDLER } from "./errors";
+import { E_HANDLER_FAILED, E_NO_HANDLER, E_UNKNOWN_OPERATION_START } from "./errors";
 import { decodeUtf8, bytes } from "./utf8";
 export { bytes };
 import { resetAbort } from "./abort";
-import { noteBytes, takeLargeBytes } from "./host";
+import { noteBytes, keepResponse, requestStarting } from "./buffers";
 
 /** A function handler: the request body in, a response body or an error out. */
 export type Handler = (request: Uint8Array) => Result<Uint8Array>;
 
 let registered: Handler | null = null;
-// wapc-go hands Tarmac the response as a view of guest memory, and Tarmac v0.10.0 puts the
-// instance back in its pool before it writes that view to the HTTP client, so later requests
-// can run on this instance first and reuse the memory (under load through real Tarmac, about 1
-// response in 10,000 came back overwritten). So a response of up to 16 KiB is copied into a
-// ring of RESPONSE_RING bytes, where it stays untouched until later responses have filled the
-// ring. A larger one is handed over in place: keeping it would hold its memory through the next
-// request (an 8 MiB get followed by an 8 MiB set would need twice the memory).
-const RESPONSE_RING: usize = 64 << 10;
-let ring: usize = 0;
-let ringAt: usize = 0;
-
-function respond(body: Uint8Array): void {
-  const n = <usize>body.length;
-  if (n > RESPONSE_RING >> 2) {
-    __guest_response(body.dataStart, n);
-    return;
-  }
-  if (ringAt + n > RESPONSE_RING) ringAt = 0;
-  const at = ring + ringAt;
-  memory.copy(at, body.dataStart, n);
-  ringAt += n;
-  __guest_response(at, n);
-}
 
 // Requests larger than this are refused rather than allocated (the runtime's largest block).
 const MAX_REQUEST: usize = (1 << 30) - 64;
-const COLLECT_AFTER: usize = 1 << 20;
-// ASC_RUNTIME values (std/assembly/shared/runtime.ts).
-const RUNTIME_MINIMAL = 1;
-const RUNTIME_INCREMENTAL = 2;
+// The only operation Tarmac asks for; a waPC guest answers any other with an error.
+// @ts-ignore: decorator
+@lazy @inline const HANDLER_OPERATION: string = "handler";
 
 /**
  * Registers the function's handler. Call it once, at the top level of the entry file; it only
@@ -72,22 +48,20 @@ export function __guest_call(operationLen: usize, payloadLen: usize): bool {
   // A trap in an earlier request leaves the incremental runtime's shadow stack where it was;
   // without this reset a pooled instance dies after a few hundred traps. Nothing is on the
   // stack between requests.
-  if (ASC_RUNTIME == RUNTIME_INCREMENTAL) __stack_pointer = __heap_base;
-  // Collect what earlier requests left behind here, at the start of a request: nothing holds a
-  // reference on the stack now.
-  if (ASC_RUNTIME == RUNTIME_MINIMAL) {
-    // The preset's runtime never collects on its own, and nothing holds a reference now.
-    __collect();
-  } else if (ASC_RUNTIME == RUNTIME_INCREMENTAL) {
-    // After a request that moved megabytes, collect rather than let the incremental GC's lag
-    // grow the instance; the cost is small next to the bytes moved.
-    if (takeLargeBytes(COLLECT_AFTER)) __collect();
-  }
-  // The response ring is allocated before anything else, low in the heap, so it does not
-  // split the free memory that large requests need.
-  if (!ring) ring = heap.alloc(RESPONSE_RING);
+  if (ASC_RUNTIME == 2) __stack_pointer = __heap_base; // the incremental runtime
+  // Responses the policy no longer keeps are let go, and garbage collected, now that nothing
+  // holds a reference on the stack (buffers.ts, rules 3 and 4).
+  requestStarting();
   resetAbort();
   return dispatch(operationLen, payloadLen);
+}
+
+// Whether the operation Tarmac asked for is "handler".
+function isHandlerOperation(ptr: usize, len: usize): bool {
+  const name = HANDLER_OPERATION;
+  if (len != <usize>name.length) return false;
+  for (let i: usize = 0; i < len; i++) if (<u32>load<u8>(ptr + i) != <u32>name.charCodeAt(<i32>i)) return false;
+  return true;
 }
 
 function dispatch(operationLen: usize, payloadLen: usize): bool {
@@ -98,7 +72,10 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   const operation = heap.alloc(operationLen);
   const payload = new Uint8Array(<i32>payloadLen);
   __guest_request(operation, payload.dataStart);
+  const known = isHandlerOperation(operation, operationLen);
+  if (!known) guestError(E_UNKNOWN_OPERATION_START + changetype<string>(decodeUtf8(operation, operationLen, true)) + "\"");
   heap.free(operation);
+  if (!known) return false;
   const fn = registered;
   if (!fn) {
     guestError(E_NO_HANDLER);
@@ -111,7 +88,8 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   if (ok) {
     const body = result.unwrapOr(payload);
     noteBytes(body.length);
-    respond(body);
+    keepResponse(body); // Tarmac may read it after later requests have started (buffers.ts, rule 3)
+    __guest_response(body.dataStart, body.length);
   } else {
     guestError(error!.message.length ? error!.message : E_HANDLER_FAILED);
   }

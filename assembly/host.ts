@@ -12,6 +12,7 @@ import {
   __host_error,
 } from "./wapc";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
+import { namesBuffer, noteBytes, smallReplyBuffer, ownedReplyBuffer, OWN_REPLY_FROM } from "./buffers";
 
 /**
  * What a host call gave back: whether it succeeded, its body and its error text. The body is
@@ -30,6 +31,11 @@ export class HostReply {
   tooLarge: bool = false;
   /** The managed buffer holding the body, when it has one (large replies, fakes); else null. */
   buffer: ArrayBuffer | null = null;
+  /**
+   * True when the SDK allocated `buffer` for this reply alone, so it may decode the body in
+   * place (buffers.ts, rule 2). A fake's buffer is only borrowed.
+   */
+  owned: bool = false;
 
   constructor(
     /** True when the host returned success (1). */
@@ -38,7 +44,7 @@ export class HostReply {
     public error: string,
   ) {}
 
-  /** A reply whose body is `body` (for fakes passed to `setHostCall`). */
+  /** A reply whose body is `body` (for fakes passed to `setHostCall`); the SDK reads it and never writes it. */
   static of(ok: bool, body: ArrayBuffer, error: string): HostReply {
     const r = new HostReply(ok, error);
     r.buffer = body;
@@ -72,46 +78,10 @@ export function setHostCall(fn: HostCall | null): void {
   injected = fn;
 }
 
-// Small host replies are read into one reusable buffer; a large one gets a managed buffer of
-// its own, so a value can be decoded in place and handed out without a second buffer.
 // The largest body the SDK will read (the runtime's largest block, minus headroom).
 const REPLY_MAX: usize = (1 << 30) - 64;
-const REPLY_OWN: usize = 1 << 16;
 // The reply object callHost fills; valid until the next call.
 let shared: HostReply | null = null;
-let replyBuf: usize = 0;
-let replyCap: usize = 0;
-
-// Bytes of large buffers this request went through; __guest_call collects garbage after a
-// request that moved a lot, so the incremental GC's lag does not grow the instance.
-let largeBytes: usize = 0;
-const LARGE: usize = 1 << 16;
-
-/** Notes a buffer of `n` bytes (only large ones count). `noteBytes(payload.length)` */
-export function noteBytes(n: usize): void {
-  // Only the incremental runtime needs this (ASC_RUNTIME 2); the minimal one collects after every request.
-  if (ASC_RUNTIME == 2 && n >= LARGE) largeBytes += n;
-}
-
-/** Whether this request moved more than `limit` bytes in large buffers; resets the count. `if (takeLargeBytes(1 << 20)) __collect();` */
-export function takeLargeBytes(limit: usize): bool {
-  const over = largeBytes > limit;
-  largeBytes = 0;
-  return over;
-}
-
-// The binding, namespace and operation names are written as UTF-8 into one reused buffer.
-let names: usize = 0;
-let namesCap: usize = 0;
-
-function namesBuffer(size: usize): usize {
-  if (size > namesCap) {
-    if (names) heap.free(names);
-    namesCap = size < 64 ? 64 : size;
-    names = heap.alloc(namesCap);
-  }
-  return names;
-}
 
 /**
  * Calls the host with `payloadLen` bytes at `payloadPtr`. The bytes are only read during the call.
@@ -150,27 +120,22 @@ export function callHost(binding: string, namespace: string, operation: string, 
   }
   let reply = shared;
   if (!reply) { reply = new HostReply(ok, error); shared = reply; }
-  reply.ok = ok; reply.error = error; reply.tooLarge = false; reply.buffer = null;
+  reply.ok = ok; reply.error = error; reply.tooLarge = false; reply.buffer = null; reply.owned = false;
   reply.bodyPtr = 0; reply.bodyLen = 0;
   const len = <usize>__host_response_len();
   if (len > REPLY_MAX) {
     reply.tooLarge = true;
-  } else if (len >= REPLY_OWN) {
-    // Not zero-filled first (as `new ArrayBuffer` would): the host writes every byte.
-    const buf = changetype<ArrayBuffer>(__new(len, idof<ArrayBuffer>()));
+  } else if (len >= OWN_REPLY_FROM) {
+    const buf = ownedReplyBuffer(len);
     __host_response(changetype<usize>(buf));
     reply.buffer = buf;
+    reply.owned = true;
     reply.bodyPtr = changetype<usize>(buf);
     reply.bodyLen = len;
-    noteBytes(len);
   } else if (len > 0) {
-    if (len > replyCap) {
-      if (replyBuf) heap.free(replyBuf);
-      replyCap = len < 256 ? 256 : len;
-      replyBuf = heap.alloc(replyCap);
-    }
-    __host_response(replyBuf);
-    reply.bodyPtr = replyBuf;
+    const buf = smallReplyBuffer(len);
+    __host_response(buf);
+    reply.bodyPtr = buf;
     reply.bodyLen = len;
   }
   return reply;

@@ -8,6 +8,7 @@ export { kv, KVStore, MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./kv";
 export { Result } from "./result";
 export { ErrorKind, TarmacError, errorKindName } from "./errors";
 export { HostReply, HostCall, setHostCall } from "./host";
+export { retainResponses, retainedCount, retainedBytes } from "./buffers";
 export { base64Encode, base64Decode } from "./base64";
 export { isValidUnicode } from "./utf8";
 export { tarmacAbort } from "./abort";

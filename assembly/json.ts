@@ -8,15 +8,12 @@
 
 import { base64EncodedLength, encodeBase64To } from "./base64";
 import { utf8Sequence, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
+import { requestBuffer, requestCapacity, requestSent } from "./buffers";
 
 // "0123456789abcdef", for \u00XX escapes.
 const HEX = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 // The letter after the backslash for control characters 8-13 (0: none, 11 is written as \u000b).
 const SHORT_ESCAPES = memory.data<u8>([98, 116, 110, 0, 102, 114]);
-const SCRATCH_KEEP: usize = 1 << 20; // request buffers up to this size are kept for reuse
-
-let scratch: usize = 0;
-let scratchCap: usize = 0;
 
 /**
  * Builds one JSON document in a reusable buffer. Only one writer is in use at a time: the SDK
@@ -44,21 +41,19 @@ export class JsonWriter {
   static begin(sizeHint: usize): JsonWriter {
     let w = JsonWriter.shared;
     if (!w) { w = new JsonWriter(); JsonWriter.shared = w; }
-    if (scratchCap < sizeHint) growScratch(sizeHint);
-    w.ptr = scratch; w.cap = scratchCap; w.length = 0; w.needComma = false; w.valid = true;
+    w.ptr = requestBuffer(sizeHint); w.cap = requestCapacity(); w.length = 0; w.needComma = false; w.valid = true;
     return w;
   }
 
-  /** Gives back a large buffer once the request is sent, so one big value does not pin memory. */
+  /** Call once the request is sent (buffers.ts, rule 1). */
   end(): void {
-    if (scratchCap > SCRATCH_KEEP) { heap.free(scratch); scratch = 0; scratchCap = 0; }
+    requestSent();
   }
 
   private ensure(extra: usize): usize {
     const need = this.length + extra;
     if (need > this.cap) {
-      growScratch(need);
-      this.ptr = scratch; this.cap = scratchCap;
+      this.ptr = requestBuffer(need); this.cap = requestCapacity();
     }
     return this.ptr + this.length;
   }
@@ -153,17 +148,6 @@ export class JsonWriter {
     for (let i = 0; i < s.length; i++) this.byte(<u8>s.charCodeAt(i));
     this.needComma = true;
   }
-}
-
-function growScratch(need: usize): void {
-  let cap = scratchCap < 256 ? <usize>256 : scratchCap;
-  while (cap < need) cap <<= 1;
-  const next = heap.alloc(cap);
-  if (scratch != 0) {
-    memory.copy(next, scratch, scratchCap);
-    heap.free(scratch);
-  }
-  scratch = next; scratchCap = cap;
 }
 
 /** The kind of the next value in a `JsonReader`. */

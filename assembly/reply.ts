@@ -78,11 +78,12 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
   const n = base64DecodedLength(p, len);
   if (n < 0) { st.problem = E_BAD_BASE64; return null; }
   let out = reply.buffer;
-  if (out !== null && unescaped === null && reply.bodyPtr == changetype<usize>(out)) {
-    // A large reply has its own buffer: decode in place at its start (the output never
-    // overtakes the input, and what follows the string is untouched), then hand it out at the
-    // value's length (the runtime frees the whole block when the value goes). One buffer, no copy.
-    reply.buffer = null; // the bytes before the string are gone; nothing may read them again
+  if (out !== null && reply.owned && unescaped === null) {
+    // A large reply the SDK read into a buffer of its own (buffers.ts, rule 2): decode in place
+    // at its start (the output never overtakes the input, and what follows the string is
+    // untouched), then hand it out at the value's length (the runtime frees the whole block
+    // when the value goes). One buffer, no copy.
+    reply.buffer = null; reply.owned = false; // the bytes before the string are gone
   } else {
     // Not zero-filled first (as `new Uint8Array` would): the decoder writes every byte.
     out = changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));

@@ -1,4 +1,5 @@
-// The waPC imports, declared once. Every other file reaches the host through these.
+// Every import from the host, declared once: the waPC ABI, and the one WASI clock the SDK reads.
+// Every other file reaches the host through these.
 //
 // They are declared here rather than imported from @wapc/as-guest because that module allocates
 // a Map at start-up in every module that imports it, and its `hostCall` drops the body of a
@@ -36,3 +37,8 @@ export declare function __host_error(ptr: usize): void;
 // @ts-ignore: decorator
 @external("wapc", "__console_log")
 export declare function __console_log(ptr: usize, len: usize): void;
+
+// WASI preview1's clock (Tarmac provides WASI; wapc-go gives guests the host's real clocks).
+// @ts-ignore: decorator
+@external("wasi_snapshot_preview1", "clock_time_get")
+export declare function clock_time_get(id: u32, precision: u64, time: usize): u16;

@@ -1,0 +1,214 @@
+// Who owns each buffer the SDK hands to the host or takes from it, and how long it lives.
+// Every rule of this kind lives here, and each has a test of its own (tests/buffers.test.mjs).
+//
+// 1. Requests to the host. The SDK writes each request into one scratch buffer it owns; the
+//    host reads it only during the host call. A scratch buffer grown past 1 MiB is given back
+//    after the call, so one large value does not pin memory.
+// 2. Replies from the host. A reply under 64 KiB is read into one reused buffer the SDK owns,
+//    valid until the next host call. A larger one is read into a managed buffer of its own,
+//    which the SDK may decode in place and hand out as the value (one buffer, no copy). A reply
+//    given by a `setHostCall` fake is borrowed: it is read, never written.
+// 3. Responses to Tarmac. wapc-go keeps the response as a view of guest memory, and Tarmac puts
+//    the instance back in its pool before it writes that view to its caller, so later requests
+//    can run on this instance while the response is still being read. The body a handler
+//    returns therefore belongs to the SDK from then on, and the SDK keeps it (by reference, no
+//    copy) while the retention policy says: the last `count` responses, and any younger than
+//    `millis`, within `budgetBytes` (the oldest go first; the newest is always kept until the
+//    next request starts). `retainResponses` tunes it from the entry file.
+// 4. Garbage is collected as each request starts, after rule 3 has let go of what it no longer
+//    keeps; never as a request ends, since the response is read after `__guest_call` returns.
+
+import { clock_time_get } from "./wapc";
+
+// ---- 1. Request scratch ----------------------------------------------------------------------
+
+const SCRATCH_KEEP: usize = 1 << 20;
+let scratch: usize = 0;
+let scratchCap: usize = 0;
+
+/** The request scratch buffer, grown (its contents kept) to hold at least `need` bytes. `const p = requestBuffer(64);` */
+export function requestBuffer(need: usize): usize {
+  if (need > scratchCap) {
+    let cap = scratchCap < 256 ? <usize>256 : scratchCap;
+    while (cap < need) cap <<= 1;
+    const next = heap.alloc(cap);
+    if (scratch != 0) {
+      memory.copy(next, scratch, scratchCap);
+      heap.free(scratch);
+    }
+    scratch = next; scratchCap = cap;
+  }
+  return scratch;
+}
+
+/** How many bytes the request scratch buffer holds now. `requestCapacity()` */
+export function requestCapacity(): usize {
+  return scratchCap;
+}
+
+/** Called once a request has been sent: a scratch buffer over 1 MiB is given back. `requestSent()` */
+export function requestSent(): void {
+  if (scratchCap > SCRATCH_KEEP) { heap.free(scratch); scratch = 0; scratchCap = 0; }
+}
+
+// The binding, namespace and operation names of a host call, as UTF-8, in one reused buffer.
+let names: usize = 0;
+let namesCap: usize = 0;
+
+/** A reused buffer of at least `size` bytes for a host call's names. `namesBuffer(32)` */
+export function namesBuffer(size: usize): usize {
+  if (size > namesCap) {
+    if (names) heap.free(names);
+    namesCap = size < 64 ? 64 : size;
+    names = heap.alloc(namesCap);
+  }
+  return names;
+}
+
+// ---- 2. Host replies -------------------------------------------------------------------------
+
+/** Replies of this many bytes or more get a managed buffer of their own (rule 2). */
+export const OWN_REPLY_FROM: usize = 1 << 16;
+let replyBuf: usize = 0;
+let replyCap: usize = 0;
+
+/** The reused buffer a small reply is read into, valid until the next host call. `smallReplyBuffer(120)` */
+export function smallReplyBuffer(len: usize): usize {
+  if (len > replyCap) {
+    if (replyBuf) heap.free(replyBuf);
+    replyCap = len < 256 ? 256 : len;
+    replyBuf = heap.alloc(replyCap);
+  }
+  return replyBuf;
+}
+
+/**
+ * A managed buffer of `len` bytes for a large reply, owned by the SDK (it may be decoded in
+ * place). Not zero-filled: the host writes every byte. `const buf = ownedReplyBuffer(len);`
+ */
+export function ownedReplyBuffer(len: usize): ArrayBuffer {
+  noteBytes(len);
+  return changetype<ArrayBuffer>(__new(len, idof<ArrayBuffer>()));
+}
+
+// ---- 3. Response retention -------------------------------------------------------------------
+
+/** At most this many responses are kept at once, whatever the policy asks. */
+export const MAX_RETAINED: i32 = 64;
+
+// The policy (see rule 3); `retainResponses` changes it.
+let keepCount: i32 = 8;
+let keepMillis: i64 = 1000;
+let keepBudget: usize = 16 << 20;
+
+// A ring of the responses kept, oldest at `first`; `kept` of them.
+let retained: StaticArray<Uint8Array | null> | null = null;
+let bornAt: StaticArray<i64> | null = null;
+let first: i32 = 0;
+let kept: i32 = 0;
+let keptBytes: usize = 0;
+
+/**
+ * Sets how long responses are kept after a request ends, because Tarmac may still be writing
+ * them to their callers while later requests run (see the README's "Responses and memory").
+ * Call it at the top level of the entry file. Defaults: 8 responses, 1000 ms, 16 MiB.
+ *
+ * ```ts
+ * retainResponses(4, 500, 8 << 20); // the last 4, any under 0.5 s old, within 8 MiB
+ * ```
+ */
+export function retainResponses(count: i32, millis: i32, budgetBytes: usize): void {
+  keepCount = count < 1 ? 1 : count > MAX_RETAINED ? MAX_RETAINED : count;
+  keepMillis = millis < 0 ? 0 : <i64>millis;
+  keepBudget = budgetBytes;
+}
+
+/** How many responses are kept now, and their bytes. `retainedCount()` */
+export function retainedCount(): i32 {
+  return kept;
+}
+
+/** The bytes of the buffers behind the responses kept now. `retainedBytes()` */
+export function retainedBytes(): usize {
+  return keptBytes;
+}
+
+/**
+ * Keeps `body` as the response just given to the host (rule 3). `keepResponse(body)`
+ */
+export function keepResponse(body: Uint8Array): void {
+  let ring = retained;
+  if (ring === null) {
+    ring = new StaticArray<Uint8Array | null>(MAX_RETAINED);
+    retained = ring;
+    bornAt = new StaticArray<i64>(MAX_RETAINED);
+  }
+  if (kept == MAX_RETAINED) dropOldest();
+  const slot = (first + kept) % MAX_RETAINED;
+  unchecked(ring[slot] = body);
+  unchecked(bornAt![slot] = keepMillis > 0 ? millisNow() : 0);
+  keptBytes += <usize>body.buffer.byteLength;
+  kept++;
+}
+
+// Lets go of the responses the policy no longer keeps (called as a request starts).
+function releaseResponses(): void {
+  if (kept == 0) return;
+  const now = keepMillis > 0 && kept > keepCount ? millisNow() : 0;
+  // Beyond the newest `keepCount`, keep only what is younger than `keepMillis`.
+  while (kept > keepCount && (keepMillis == 0 || now - unchecked(bornAt![first]) >= keepMillis)) dropOldest();
+  // Then the budget, but never the newest.
+  while (kept > 1 && keptBytes > keepBudget) dropOldest();
+}
+
+function dropOldest(): void {
+  const ring = retained!;
+  keptBytes -= <usize>unchecked(ring[first])!.buffer.byteLength;
+  unchecked(ring[first] = null);
+  first = (first + 1) % MAX_RETAINED;
+  kept--;
+}
+
+// Milliseconds on the host's monotonic clock.
+function millisNow(): i64 {
+  const at = memory.data(8);
+  clock_time_get(1, 1000000, at);
+  return <i64>(load<u64>(at) / 1000000);
+}
+
+// ---- 4. Garbage ------------------------------------------------------------------------------
+
+// ASC_RUNTIME values (std/assembly/shared/runtime.ts).
+// @ts-ignore: decorator
+@inline const RUNTIME_MINIMAL = 1;
+// @ts-ignore: decorator
+@inline const RUNTIME_INCREMENTAL = 2;
+const COLLECT_AFTER: usize = 1 << 20;
+const LARGE: usize = 1 << 16;
+let largeBytes: usize = 0;
+
+/** Notes a buffer of `n` bytes moved in this request (only large ones count). `noteBytes(payload.length)` */
+export function noteBytes(n: usize): void {
+  // Only the incremental runtime needs this; the minimal one collects as every request starts.
+  if (ASC_RUNTIME == RUNTIME_INCREMENTAL && n >= LARGE) largeBytes += n;
+}
+
+/**
+ * Called as each request starts, when nothing is on the stack: lets go of the responses the
+ * policy no longer keeps, then collects garbage. The preset's minimal runtime never collects
+ * on its own, so it collects every time; the incremental runtime collects after a request that
+ * moved more than 1 MiB, so its lag does not grow the instance.
+ *
+ * ```ts
+ * requestStarting();
+ * ```
+ */
+export function requestStarting(): void {
+  releaseResponses();
+  if (ASC_RUNTIME == RUNTIME_MINIMAL) {
+    __collect();
+  } else if (ASC_RUNTIME == RUNTIME_INCREMENTAL) {
+    if (largeBytes > COLLECT_AFTER) __collect();
+    largeBytes = 0;
+  }
+}
