@@ -111,7 +111,7 @@ export class TarmacError extends Error {
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_KEYS: string = "keys is not an array of strings";
 // @ts-ignore: decorator
-@lazy @inline export const E_BAD_METRIC_NAME: string = "metric names must match ^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$";
+@lazy @inline export const E_BAD_METRIC_NAME: string = "metric names must match ^[a-zA-Z_:][a-zA-Z0-9_:]*$";
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_METRIC_VALUE: string = "a histogram value must be a finite number";
 // @ts-ignore: decorator
@@ -125,7 +125,7 @@ export class TarmacError extends Error {
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_URL: string = "url must be an absolute http:// or https:// URL without spaces or control characters";
 // @ts-ignore: decorator
-@lazy @inline export const E_BAD_HEADER: string = "header names must be HTTP tokens and values must not contain CR, LF or NUL";
+@lazy @inline export const E_BAD_HEADER: string = "header names must be HTTP tokens and values must not contain control characters other than tab";
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_HEADERS: string = "response has a field of the wrong type";
 // @ts-ignore: decorator

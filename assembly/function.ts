@@ -2,7 +2,7 @@
 
 import { callHost } from "./host";
 import { Result } from "./result";
-import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NAME, E_NO_FUNCTION } from "./errors";
+import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NAME, E_NO_FUNCTION, E_RESPONSE_TOO_LARGE } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "function";
@@ -21,6 +21,7 @@ export function callFunction(name: string, payload: Uint8Array): Result<Uint8Arr
   if (name.length == 0) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_NAME, 0, CAPABILITY, name));
   const reply = callHost("tarmac", CAPABILITY, name, payload.dataStart, payload.length);
   if (reply.ok) {
+    if (reply.tooLarge) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE, 0, CAPABILITY, name));
     const out = new Uint8Array(<i32>reply.bodyLen);
     memory.copy(out.dataStart, reply.bodyPtr, reply.bodyLen);
     return Result.ok<Uint8Array>(out);

@@ -124,7 +124,8 @@ function isUrl(u: string): bool {
   return true;
 }
 
-// Header names are HTTP tokens; values must not carry CR, LF or NUL (Go refuses them).
+// Header names are HTTP tokens; values must not carry control characters other than tab (Go's
+// httpguts.ValidHeaderFieldValue, which Tarmac's client applies).
 function isHeader(name: string, value: string): bool {
   if (name.length == 0 || !isValidUnicode(value)) return false;
   for (let i = 0; i < name.length; i++) {
@@ -135,7 +136,7 @@ function isHeader(name: string, value: string): bool {
   }
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c == 13 || c == 10 || c == 0) return false;
+    if ((c < 32 && c != 9) || c == 127) return false;
   }
   return true;
 }
@@ -154,7 +155,7 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
   if (<usize>body.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE);
   size += ((<usize>body.length + 2) / 3) * 4;
 
-  const w = JsonWriter.begin(size);
+  const w = JsonWriter.request(size);
   w.startObject();
   w.key("method"); w.string(req.method);
   w.key("headers"); w.startObject();

@@ -15,6 +15,9 @@ const HEX = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99,
 // The letter after the backslash for control characters 8-13 (0: none, 11 is written as \u000b).
 const SHORT_ESCAPES = memory.data<u8>([98, 116, 110, 0, 102, 114]);
 
+// The bytes before every request's `{`: CR and four spaces (see `JsonWriter.request`).
+const PROTOBUF_GUARD_LENGTH: usize = 5;
+
 /**
  * Builds one JSON document in a reusable buffer. Only one writer is in use at a time: the SDK
  * builds a request, sends it, and is done with it before the next.
@@ -42,6 +45,30 @@ export class JsonWriter {
     let w = JsonWriter.shared;
     if (!w) { w = new JsonWriter(); JsonWriter.shared = w; }
     w.ptr = requestBuffer(sizeHint); w.cap = requestCapacity(); w.length = 0; w.needComma = false; w.valid = true;
+    return w;
+  }
+
+  /**
+   * A writer for a request to Tarmac: the document starts with the protobuf guard, CR and four
+   * spaces (JSON whitespace). Tarmac tries every request as protobuf before JSON; with the guard
+   * no Tarmac decoder accepts it, whatever the request holds:
+   * - 0x0D is the tag of field 1 with wire type 5, and field 1 of every request message Tarmac
+   *   has is length-delimited (wire type 2). `main`'s UnmarshalVT stops there: wrong wire type.
+   * - v0.10.0's proto.Unmarshal keeps it as an unknown field with its 4 bytes (the spaces), then
+   *   reads `{` (0x7B) as the start of group 15, which only the end-group tag 0x7C (`|`) can
+   *   close; the writer never writes that byte (`|` is escaped as `\u007c`), and no other
+   *   encoding of that tag is possible without a 0x00 or 0xFC byte, which UTF-8 JSON never has.
+   * Go's JSON decoder skips the whitespace, so Tarmac reads the documented request.
+   *
+   * ```ts
+   * const w = JsonWriter.request(64);
+   * ```
+   */
+  static request(sizeHint: usize): JsonWriter {
+    const w = JsonWriter.begin(sizeHint + PROTOBUF_GUARD_LENGTH);
+    store<u8>(w.ptr, 13);
+    store<u32>(w.ptr + 1, 0x20202020);
+    w.length = PROTOBUF_GUARD_LENGTH;
     return w;
   }
 

@@ -95,7 +95,7 @@ export class KVStore {
     if (bad) return bad;
     if (len == 0) return invalid(E_EMPTY_VALUE, "set");
     if (len > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE, "set");
-    const w = JsonWriter.begin(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
+    const w = JsonWriter.request(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
     w.startObject();
     w.key("key"); w.string(key);
     w.key("data"); w.base64(ptr, len);
@@ -165,7 +165,7 @@ function readKeys(r: JsonReader, st: ReplyStatus, into: string[]): void {
 }
 
 function keyRequest(key: string): JsonWriter {
-  const w = JsonWriter.begin(<usize>key.length * 3 + 16);
+  const w = JsonWriter.request(<usize>key.length * 3 + 16);
   w.startObject();
   w.key("key"); w.string(key);
   w.endObject();

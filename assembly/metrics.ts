@@ -7,14 +7,20 @@ import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_UNAVAILABLE, E_HOST_FAI
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "metrics";
 
-/** Whether `name` matches Tarmac's rule for metric names, `^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$`. `isValidMetricName("http_hits")` */
+/**
+ * Whether `name` is a metric name Tarmac accepts and its `/metrics` page shows as it is:
+ * `^[a-zA-Z_:][a-zA-Z0-9_:]*$`. Tarmac's own check also lets a name start with a digit, but
+ * the exposition then renames it (`9jobs` is shown as `_jobs`), so the SDK refuses that.
+ * `isValidMetricName("http_hits")`
+ */
 export function isValidMetricName(name: string): bool {
   const n = name.length;
   if (n == 0) return false;
   for (let i = 0; i < n; i++) {
     const c = name.charCodeAt(i);
     const letter = (c | 32) >= 97 && (c | 32) <= 122;
-    if (!letter && !(c >= 48 && c <= 58) && c != 95) return false; // 58 is ':'
+    const digit = c >= 48 && c <= 57;
+    if (!letter && !(digit && i > 0) && c != 58 && c != 95) return false; // 58 ':', 95 '_'
   }
   return true;
 }
@@ -33,7 +39,7 @@ function send(operation: string, name: string, action: string, value: f64, hasVa
   if (!isValidMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_NAME, 0, CAPABILITY, operation);
   if (isReservedMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_RESERVED_METRIC_NAME, 0, CAPABILITY, operation);
   if (hasValue && !isFinite(value)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_VALUE, 0, CAPABILITY, operation);
-  const w = JsonWriter.begin(<usize>name.length + 48);
+  const w = JsonWriter.request(<usize>name.length + 48);
   w.startObject();
   w.key("name"); w.string(name);
   if (action.length) { w.key("action"); w.string(action); }
@@ -51,7 +57,7 @@ function send(operation: string, name: string, action: string, value: f64, hasVa
 }
 
 /**
- * Metrics. Names must match `^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$`; a name belongs to the first type
+ * Metrics. Names must match `^[a-zA-Z_:][a-zA-Z0-9_:]*$`; a name belongs to the first type
  * it is used with (another type gives a `Conflict` error). Each returns null or the error.
  *
  * ```ts

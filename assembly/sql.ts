@@ -68,12 +68,10 @@ export class SqlValue {
     return Result.ok<i64>(neg ? -(<i64>v) : <i64>v);
   }
 
-  /** The value as a float: a JSON number, or text that is one. `v.asFloat()` */
+  /** The value as a float: a JSON number, or text that is a whole decimal number (`"1.5kg"` is `InvalidData`). `v.asFloat()` */
   asFloat(): Result<f64> {
-    if (this.type == SqlType.Null || this.raw.length == 0) return notNumber<f64>();
-    const f = parseFloat(this.raw);
-    if (isNaN(f)) return notNumber<f64>();
-    return Result.ok<f64>(f);
+    if (this.type == SqlType.Null || !isDecimal(this.raw)) return notNumber<f64>();
+    return Result.ok<f64>(parseFloat(this.raw));
   }
 
   /** The value as a boolean: JSON true/false, or MySQL's "1"/"0". `v.asBool()` */
@@ -85,6 +83,34 @@ export class SqlValue {
     }
     return Result.err<bool>(new TarmacError(ErrorKind.InvalidData, E_NOT_A_BOOL, 0, CAPABILITY, "query"));
   }
+}
+
+// Whether `s` is a whole decimal number: an optional sign, digits with an optional fraction (or
+// a fraction alone), an optional exponent. Nothing before or after it.
+function isDecimal(s: string): bool {
+  const n = s.length;
+  let i = 0;
+  if (i < n && (s.charCodeAt(i) == 43 || s.charCodeAt(i) == 45)) i++;
+  let digits = 0;
+  while (i < n && isDigitAt(s, i)) { i++; digits++; }
+  if (i < n && s.charCodeAt(i) == 46) {
+    i++;
+    while (i < n && isDigitAt(s, i)) { i++; digits++; }
+  }
+  if (digits == 0) return false;
+  if (i < n && (s.charCodeAt(i) | 32) == 101) {
+    i++;
+    if (i < n && (s.charCodeAt(i) == 43 || s.charCodeAt(i) == 45)) i++;
+    const start = i;
+    while (i < n && isDigitAt(s, i)) i++;
+    if (i == start) return false;
+  }
+  return i == n;
+}
+
+function isDigitAt(s: string, i: i32): bool {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
 }
 
 function notNumber<T>(): Result<T> {
@@ -124,7 +150,7 @@ export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
   if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY, 0, CAPABILITY, "query"));
   if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE, 0, CAPABILITY, "query"));
   const text = bytes(query);
-  const w = JsonWriter.begin(((<usize>text.length + 2) / 3) * 4 + 16);
+  const w = JsonWriter.request(((<usize>text.length + 2) / 3) * 4 + 16);
   w.startObject();
   w.key("query"); w.base64(text.dataStart, text.length);
   w.endObject();

@@ -5,7 +5,7 @@ import { root } from "../scripts/examples.mjs";
 
 const g = (p) => join(root, "tests", "guests", p);
 const out = (name) => join(root, "tests", "build", `${name}.wasm`);
-const guests = { probe: out("kv-probe"), probeDebug: out("kv-probe.debug"), naive: out("naive-kv"), noPreset: out("no-preset"), noHandler: out("no-handler"), caps: out("caps-probe") };
+const guests = { probe: out("kv-probe"), probeDebug: out("kv-probe.debug"), naive: out("naive-kv"), noPreset: out("no-preset"), noHandler: out("no-handler"), caps: out("caps-probe"), incremental: out("kv-probe.incremental") };
 
 
 await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probe });
@@ -14,5 +14,7 @@ await buildWasm({ config: g("naive/asconfig.json"), entry: g("naive/naive-kv.ts"
 // The probe without the preset (incremental runtime, no abort override): what a user gets with plain asc.
 await buildWasm({ config: g("naive/plain.json"), entry: g("kv-probe.ts"), outFile: guests.noPreset });
 await buildWasm({ config: g("asconfig.json"), entry: g("no-handler.ts"), outFile: guests.noHandler });
+// The probe with the preset but the incremental runtime, which a function may choose instead.
+await buildWasm({ config: g("incremental.json"), entry: g("kv-probe.ts"), outFile: guests.incremental });
 await buildWasm({ config: g("asconfig.json"), entry: g("caps-probe.ts"), outFile: guests.caps });
 console.log("built test guests");

@@ -4,15 +4,10 @@ import assert from "node:assert/strict";
 import { guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
+import { CapsOp, capsRequest, f64 } from "./caps.mjs";
 
-const Op = { LOG: 1, COUNTER: 2, GAUGE_INC: 3, GAUGE_DEC: 4, HISTOGRAM: 5, CALL: 6, CONSOLE: 7, ECHO: 8 };
-const req = (op, name = "", rest = Buffer.alloc(0)) => {
-  const head = Buffer.alloc(5);
-  head[0] = op;
-  head.writeUInt32LE(name.length, 1);
-  return Buffer.concat([head, Buffer.from(name, "utf16le"), Buffer.from(rest)]);
-};
-const f64 = (v) => { const b = Buffer.alloc(8); b.writeDoubleLE(v); return b; };
+const Op = CapsOp;
+const req = capsRequest;
 
 async function caps(options) {
   const host = new TarmacHost(options);

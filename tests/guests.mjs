@@ -13,6 +13,7 @@ export const guests = {
   noPreset: join(build, "no-preset.wasm"),
   noHandler: join(build, "no-handler.wasm"),
   caps: join(build, "caps-probe.wasm"),
+  incremental: join(build, "kv-probe.incremental.wasm"),
 };
 
 /** A fresh host with an in-memory store and one probe instance: { host, guest, probe }. */

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import { guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
+import { httpCallRequest } from "./caps.mjs";
 
 let servers, ports, host, guest;
 
@@ -22,18 +23,9 @@ after(async () => {
   await host.close();
 });
 
-const str16 = (s) => { const b = Buffer.alloc(4); b.writeUInt32LE(s.length); return Buffer.concat([b, Buffer.from(s, "utf16le")]); };
-
 /** Sends one request through the guest: { kind, message, status, headers, body }. */
-function send(method, url, { headers = {}, insecure = false, body = Buffer.alloc(0) } = {}) {
-  const parts = [Buffer.from([method.length]), Buffer.from(method), str16(url), Buffer.from([Object.keys(headers).length])];
-  for (const [n, v] of Object.entries(headers)) {
-    const nl = Buffer.alloc(2); nl.writeUInt16LE(n.length);
-    parts.push(nl, Buffer.from(n, "utf16le"), str16(v));
-  }
-  parts.push(Buffer.from([insecure ? 1 : 0]), Buffer.from(body));
-  const head = Buffer.alloc(5); head[0] = 9;
-  const r = guest.call(Buffer.concat([head, ...parts]));
+function send(method, url, options = {}) {
+  const r = guest.call(httpCallRequest(method, url, options));
   if (!r.ok) throw new Error(r.error);
   const d = decode(r.body);
   if (d.kind !== Kind.OK) return { kind: d.kind, message: d.message };

@@ -1,6 +1,6 @@
 // Drives tests/guests/kv-probe.ts: encodes a request, calls the guest, decodes the reply.
 
-export const Op = { GET: 1, SET: 2, DELETE: 3, KEYS: 4, GET_STRING: 5, SET_STRING: 6, TRAP: 7, ABORT: 8, FAIL: 9, OTHER_BINDING_GET: 10, B64_ENCODE: 11, B64_DECODE: 12, GET_VALUE_MISUSE: 13, REPEAT_GET: 14, NOW: 15 };
+export const Op = { GET: 1, SET: 2, DELETE: 3, KEYS: 4, GET_STRING: 5, SET_STRING: 6, TRAP: 7, ABORT: 8, FAIL: 9, OTHER_BINDING_GET: 10, B64_ENCODE: 11, B64_DECODE: 12, GET_VALUE_MISUSE: 13, REPEAT_GET: 14, NOW: 15, RESPOND: 16, RETAIN: 17, RETAINED: 18, GET_LENGTH: 19 };
 export const Kind = { OK: 0, NotFound: 1, InvalidInput: 2, HostFailure: 3, Unavailable: 4, InvalidResponse: 5, InvalidData: 6, Handler: 7, Conflict: 8 };
 export const kindName = (k) => Object.keys(Kind).find((n) => Kind[n] === k);
 
@@ -48,4 +48,28 @@ export class Probe {
     }
     return { ...r, keys };
   }
+}
+
+/** The n bytes the probe's RESPOND op answers for `seed` (the same formula as kv-probe.ts). */
+export function pattern(n, seed) {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (Math.imul(seed, 31) + i * 7 + (i >>> 8)) & 255;
+  return b;
+}
+
+/** The request for RESPOND: a response of n bytes made from `seed`. */
+export function respondRequest(n, seed) {
+  const v = Buffer.alloc(8);
+  v.writeUInt32LE(n, 0);
+  v.writeUInt32LE(seed >>> 0, 4);
+  return request(Op.RESPOND, "", v);
+}
+
+/** The request for RETAIN: retainResponses(count, millis, budgetBytes). */
+export function retainRequest(count, millis, budget) {
+  const v = Buffer.alloc(12);
+  v.writeInt32LE(count, 0);
+  v.writeInt32LE(millis, 4);
+  v.writeUInt32LE(budget >>> 0, 8);
+  return request(Op.RETAIN, "", v);
 }

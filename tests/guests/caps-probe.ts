@@ -1,7 +1,7 @@
 // Test guest for the capabilities beyond key:value. Same framing as kv-probe:
 // request:  [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
-import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, kv, setHostCall, HostReply } from "tarmac-as/assembly";
+import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, kv, setHostCall, HostReply, base64Encode } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
 const HTTP: u8 = 9, SQL: u8 = 10, MYSQL: u8 = 11, FAKE_HOST: u8 = 12;
@@ -12,6 +12,19 @@ function fakeHost(binding: string, namespace: string, operation: string, payload
   fakeCalls += binding + ":" + namespace + ":" + operation + " " + String.UTF8.decode(payload) + ";";
   return HostReply.of(true, String.UTF8.encode(`{"status":{"code":200,"status":"OK"},"data":"ZmFrZWQ="}`), "");
 }
+// For FAKE_SAME_TWICE: one reply buffer a fake hands out again and again, holding a 96 KiB value
+// of "A" bytes (large enough that a reply read from the host would be decoded in place).
+let sameReply: ArrayBuffer | null = null;
+function sameReplyHost(binding: string, namespace: string, operation: string, payload: ArrayBuffer): HostReply {
+  let r = sameReply;
+  if (r === null) {
+    const value = new Uint8Array(96 << 10).fill(65);
+    r = String.UTF8.encode(`{"status":{"code":200,"status":"OK"},"data":"` + base64Encode(value) + `"}`);
+    sameReply = r;
+  }
+  return HostReply.of(true, r, "");
+}
+const FAKE_SAME_TWICE: u8 = 13;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -60,6 +73,23 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     setHostCall(null);
     const real = kv.get(name);
     return ok(text(r.value) + "|" + fakeCalls + "|" + (real.isErr ? real.error!.toString() : "real:" + text(real.value)));
+  }
+  if (op == FAKE_SAME_TWICE) {
+    // A fake's reply is borrowed: reading it twice must give the value twice, the buffer unchanged.
+    setHostCall(sameReplyHost);
+    let answer = "";
+    for (let i = 0; i < 3; i++) {
+      const r = kv.get("k");
+      if (r.isErr) answer += "error:" + r.error!.toString() + ";";
+      else {
+        const v = r.value;
+        let good = v.length == 96 << 10;
+        for (let j = 0; good && j < v.length; j++) good = v[j] == 65;
+        answer += good ? "ok;" : "wrong value;";
+      }
+    }
+    setHostCall(null);
+    return ok(answer);
   }
   if (op == HTTP) {
     // rest: [method length u8][method][url length u32][url UTF-16][header count u8]

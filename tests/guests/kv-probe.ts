@@ -4,12 +4,14 @@
 // request:  [op u8][key length u32, in UTF-16 units][key as UTF-16LE][value bytes]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
 
-import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode, now } from "tarmac-as/assembly";
+import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode, now, retainResponses, retainedCount, retainedBytes } from "tarmac-as/assembly";
+import { requestCapacity } from "tarmac-as/assembly/buffers";
 export { __guest_call } from "tarmac-as/assembly";
 
 const GET: u8 = 1, SET: u8 = 2, DELETE: u8 = 3, KEYS: u8 = 4, GET_STRING: u8 = 5, SET_STRING: u8 = 6;
 const TRAP: u8 = 7, ABORT: u8 = 8, FAIL: u8 = 9, OTHER_BINDING_GET: u8 = 10, B64_ENCODE: u8 = 11, B64_DECODE: u8 = 12;
 const GET_VALUE_MISUSE: u8 = 13, REPEAT_GET: u8 = 14, NOW: u8 = 15;
+const RESPOND: u8 = 16, RETAIN: u8 = 17, RETAINED: u8 = 18, GET_LENGTH: u8 = 19;
 
 let other = new KVStore("other");
 
@@ -88,6 +90,23 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     header(out, null); out.u32(failures);
   } else if (op == NOW) {
     header(out, null); out.utf8(now().toString());
+  } else if (op == RESPOND) {
+    // A response of n bytes, each a function of the seed and its position (tests/probe.mjs: pattern).
+    const n = <i32>load<u32>(rest.dataStart);
+    const seed = load<u32>(rest.dataStart + 4);
+    const body = new Uint8Array(n);
+    for (let i = 0; i < n; i++) body[i] = <u8>(seed * 31 + <u32>i * 7 + (<u32>i >> 8));
+    return ok(body);
+  } else if (op == RETAIN) {
+    retainResponses(load<i32>(rest.dataStart), load<i32>(rest.dataStart + 4), <usize>load<u32>(rest.dataStart + 8));
+    header(out, null);
+  } else if (op == RETAINED) {
+    header(out, null); out.u32(retainedCount()); out.u32(<u32>retainedBytes()); out.u32(<u32>requestCapacity());
+  } else if (op == GET_LENGTH) {
+    // The value's length and the memory size, without copying the value into the response.
+    const r = kv.get(key);
+    header(out, r.error);
+    out.u32(r.isOk ? r.value.length : 0); out.u32(<u32>memory.size());
   } else {
     return Result.fail<Uint8Array>("unknown op");
   }

@@ -1,11 +1,35 @@
-// Tarmac v0.10.0's httpclient `call` callback (pkg/callbacks/httpclient) over JSON, making real
+// Tarmac's httpclient `call` callback (pkg/callbacks/httpclient), protobuf first, then JSON, making real
 // requests through the SyncBridge. Status 200 means the request was made; `code` is upstream's.
 import { CallbackError } from "./tarmac-host.mjs";
 import { goJSON, goUnmarshal, goBase64Decode } from "./go-json.mjs";
+import { encodeProto } from "./protowire.mjs";
+import { profile as tarmacProfile } from "./profiles.mjs";
 
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
-export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY } = {}) {
+/** The httpclient capability: protobuf first with `profile`'s decoder, then JSON. */
+export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY, profile = tarmacProfile() } = {}) {
+  // A request that decoded as protobuf is answered in protobuf: the status, the upstream's code
+  // and body (response headers are left out of this model).
+  const protoCall = (pb) => {
+    const text = (n) => pb[n]?.at(-1)?.toString() ?? "";
+    const method = text(1) || "GET";
+    const url = text(3);
+    const answer = (code, status, extra = {}) => {
+      const bytes = encodeProto({ 1: { 1: code, 2: status }, ...extra });
+      if (code !== 200) throw new CallbackError(status, bytes);
+      return bytes;
+    };
+    const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1] ?? "";
+    if (!/^https?$/i.test(scheme)) {
+      // Go's client: `Get "": unsupported protocol scheme ""`.
+      const op = method[0].toUpperCase() + method.slice(1).toLowerCase();
+      return answer(500, `Unable to execute HTTP request - ${op} ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(scheme.toLowerCase())}`);
+    }
+    const r = bridge.call("http", { method, url, headers: {}, body: pb[4]?.at(-1) ?? Buffer.alloc(0), insecure: (pb[5]?.at(-1) ?? 0n) !== 0n, maxBody });
+    if (r.error) return answer(r.stage === "create" ? 400 : 500, `Unable to ${r.stage === "create" ? "create" : "execute"} HTTP request - ${r.error}`);
+    return answer(200, "OK", { 2: r.code, 4: Buffer.from(r.body, "base64") });
+  };
   const reply = (status, code = 0, headers = null, body = "") => {
     const bytes = goJSON({ status, code, headers, body });
     if (status.code !== 200) throw new CallbackError(status.status, bytes);
@@ -13,6 +37,8 @@ export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY } = {})
   };
   return {
     call(payload) {
+      const pb = profile.decode(payload, "httpclient:call");
+      if (pb) return protoCall(pb);
       const req = goUnmarshal(payload, { method: "", headers: {}, url: "", body: "", insecure: false });
       if (!req) return reply({ code: 400, status: "Error Parsing Input" });
       const body = goBase64Decode(req.body);

@@ -1,9 +1,11 @@
-// Tarmac v0.10.0's kvstore callbacks (pkg/callbacks/kvstore), answering with the real host's
-// JSON, status codes and messages, on a store that behaves like its in-memory backend (hord's
-// hashmap driver). Like Tarmac, get/set/delete try protobuf first and fall back to JSON.
+// Tarmac's kvstore callbacks (pkg/callbacks/kvstore, the same in v0.10.0 and main), answering
+// with the real host's JSON, status codes and messages, on a store that behaves like its
+// in-memory backend (hord's hashmap driver). Like Tarmac, get/set/delete try protobuf first,
+// with the profile's decoder, and fall back to JSON.
 
 import { goJSON, goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
-import { parseProto, encodeProto } from "./protowire.mjs";
+import { encodeProto } from "./protowire.mjs";
+import { profile as tarmacProfile } from "./profiles.mjs";
 import { CallbackError } from "./tarmac-host.mjs";
 
 /**
@@ -69,11 +71,11 @@ export function plainSetRequest(payload) {
   return { key: head.key, data: text, bytes };
 }
 
-/** The kvstore capability's operations for a TarmacHost, on `store`. */
-export function kvstoreCallbacks(store) {
+/** The kvstore capability's operations for a TarmacHost, on `store`, decoding as `profile` does. */
+export function kvstoreCallbacks(store, profile = tarmacProfile()) {
   return {
     get(payload) {
-      const pb = parseProto(payload, [1]);
+      const pb = profile.decode(payload, "kvstore:get");
       if (pb) {
         const key = pb[1]?.at(-1)?.toString() ?? "";
         if (key === "") return proto(status(400, "key cannot be nil"));
@@ -88,7 +90,7 @@ export function kvstoreCallbacks(store) {
       }
     },
     set(payload) {
-      const pb = parseProto(payload, [1]);
+      const pb = profile.decode(payload, "kvstore:set");
       if (pb) {
         const key = pb[1]?.at(-1)?.toString() ?? "";
         const data = pb[2]?.at(-1) ?? Buffer.alloc(0);
@@ -109,7 +111,7 @@ export function kvstoreCallbacks(store) {
       return json({ status: OK });
     },
     delete(payload) {
-      const pb = parseProto(payload, [1]);
+      const pb = profile.decode(payload, "kvstore:delete");
       if (pb) {
         const key = pb[1]?.at(-1)?.toString() ?? "";
         if (key === "") return proto(status(400, "key cannot be nil"));

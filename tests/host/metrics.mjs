@@ -1,7 +1,8 @@
-// Tarmac v0.10.0's metrics callbacks (pkg/callbacks/metrics): counters, gauges and summaries
+// Tarmac's metrics callbacks (v0.10.0 and main) (pkg/callbacks/metrics): counters, gauges and summaries
 // ("histogram") on a registry, errors as text only, an empty reply on success.
 import { CallbackError, HostPanic } from "./tarmac-host.mjs";
 import { goUnmarshal } from "./go-json.mjs";
+import { profile as tarmacProfile } from "./profiles.mjs";
 
 const NAME = /^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$/;
 // Names Tarmac registers itself: registering them again panics inside the host (MustRegister).
@@ -29,7 +30,8 @@ export class Metrics {
   }
 }
 
-export function metricsCallbacks(metrics) {
+/** The metrics capability's operations: protobuf first with `profile`'s decoder, then JSON (Tarmac's answers are text only). */
+export function metricsCallbacks(metrics, profile = tarmacProfile()) {
   const use = (name, type) => {
     if (!NAME.test(name)) throw new CallbackError("invalid metric name", Buffer.alloc(0));
     return type;
@@ -41,27 +43,32 @@ export function metricsCallbacks(metrics) {
     if (!m) metrics.byName.set(name, { type, value: 0, observations: [] });
     return metrics.byName.get(name);
   };
-  const parse = (payload, fields) => {
+  const parse = (payload, fields, message) => {
+    const pb = profile.decode(payload, message);
+    if (pb) {
+      const text = (n) => pb[n]?.at(-1)?.toString() ?? "";
+      return { name: text(1), action: text(2), value: pb[2]?.at(-1)?.length === 8 ? pb[2].at(-1).readDoubleLE(0) : 0 };
+    }
     const req = goUnmarshal(payload, fields);
     if (!req) throw new CallbackError("unable to parse input JSON - invalid character", Buffer.alloc(0));
     return req;
   };
   return {
     counter(payload) {
-      const { name } = parse(payload, { name: "" });
+      const { name } = parse(payload, { name: "" }, "metrics:counter");
       use(name);
       register(name, "counter").value++;
       return Buffer.alloc(0);
     },
     gauge(payload) {
-      const { name, action } = parse(payload, { name: "", action: "" });
+      const { name, action } = parse(payload, { name: "", action: "" }, "metrics:gauge");
       use(name);
       if (action !== "inc" && action !== "dec") throw new CallbackError("invalid action", Buffer.alloc(0));
       register(name, "gauge").value += action === "inc" ? 1 : -1;
       return Buffer.alloc(0);
     },
     histogram(payload) {
-      const { name, value } = parse(payload, { name: "", value: 0 });
+      const { name, value } = parse(payload, { name: "", value: 0 }, "metrics:histogram");
       use(name);
       register(name, "histogram").observations.push(value);
       return Buffer.alloc(0);

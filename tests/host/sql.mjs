@@ -2,8 +2,23 @@
 // reached through the SyncBridge. The reply's `data` is base64 of the rows as JSON.
 import { CallbackError } from "./tarmac-host.mjs";
 import { goJSON, goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
+import { encodeProto } from "./protowire.mjs";
+import { profile as tarmacProfile } from "./profiles.mjs";
 
-export function sqlCallbacks(bridge, { driver, config }) {
+export function sqlCallbacks(bridge, { driver, config }, profile = tarmacProfile()) {
+  // A request that decoded as protobuf is answered in protobuf (SQLQueryResponse: status, data).
+  const protoQuery = (pb) => {
+    const query = pb[1]?.at(-1) ?? Buffer.alloc(0);
+    const answer = (code, status, data) => {
+      const bytes = encodeProto({ 1: { 1: code, 2: status }, 5: data });
+      if (code !== 200) throw new CallbackError(status, bytes);
+      return bytes;
+    };
+    if (query.length === 0) return answer(400, "SQL Query must be defined");
+    const r = bridge.call("sql", { driver, config, query: query.toString() });
+    if (r.error) return answer(500, `Unable to execute query - unable to execute query - ${r.error}`, Buffer.from("null"));
+    return answer(200, "OK", Buffer.from(r.json));
+  };
   const reply = (status, data) => {
     const bytes = goJSON({ status, data });
     if (status.code !== 200) throw new CallbackError(status.status, bytes);
@@ -11,6 +26,8 @@ export function sqlCallbacks(bridge, { driver, config }) {
   };
   return {
     query(payload) {
+      const pb = profile.decode(payload, "sql:query");
+      if (pb) return protoQuery(pb);
       // Later checks overwrite earlier ones, as in Tarmac: nothing decoded means no query.
       const req = goUnmarshal(payload, { query: "" });
       let status = { code: 200, status: "OK" };

@@ -1,7 +1,8 @@
 // A Node host that runs waPC guests the way Tarmac does (wapc-go on wazero): the waPC imports
 // with UTF-8 byte lengths, WASI preview1 through node:wasi, env.abort/trace/seed as wazero's
 // AssemblyScript module provides them, Tarmac's callbacks routed on binding:namespace:operation,
-// and one instance reused for many calls, as Tarmac's pool does.
+// instances reused for many calls, and a pool that takes an instance back before its response is
+// read, as Tarmac's does. `profile` picks the Tarmac version it behaves as ("v0.10.0", "main").
 
 import { WASI } from "node:wasi";
 import { readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { metricsCallbacks, Metrics } from "./metrics.mjs";
 import { httpclientCallbacks } from "./httpclient.mjs";
 import { sqlCallbacks } from "./sql.mjs";
 import { SyncBridge } from "./sync.mjs";
+import { profile as tarmacProfile } from "./profiles.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
@@ -33,21 +35,23 @@ export class HostPanic extends Error {}
  * disabled: calls to it fail with `callback not found`, as in Tarmac.
  */
 export class TarmacHost {
-  constructor({ kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null } = {}) {
+  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null } = {}) {
+    /** The Tarmac version this host behaves as (profiles.mjs). */
+    this.profile = tarmacProfile(profile);
     this.store = store;
     this.capabilities = { ...capabilities };
-    if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store);
+    if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store, this.profile);
     /** Every message the guests logged through Tarmac's logger: { level, message }. */
     this.logs = [];
     this.capabilities.logger ??= loggerCallbacks(this.logs);
     /** The metrics guests recorded. */
     this.metrics = new Metrics();
-    this.capabilities.metrics ??= metricsCallbacks(this.metrics);
+    this.capabilities.metrics ??= metricsCallbacks(this.metrics, this.profile);
     // Real HTTP requests, through a worker started on first use.
     const lazyBridge = { call: (kind, args) => (this.bridge ??= new SyncBridge()).call(kind, args) };
-    this.capabilities.httpclient ??= httpclientCallbacks(lazyBridge, { maxBody: httpMaxBody });
+    this.capabilities.httpclient ??= httpclientCallbacks(lazyBridge, { maxBody: httpMaxBody, profile: this.profile });
     // SQL only when configured ({ driver: "postgres" | "mysql", config }), as APP_ENABLE_SQL.
-    if (sql) this.capabilities.sql ??= sqlCallbacks(lazyBridge, sql);
+    if (sql) this.capabilities.sql ??= sqlCallbacks(lazyBridge, sql, this.profile);
     /** Function routes: name -> guest instance that answers `tarmac:function:<name>`. */
     this.functions = new Map();
     const host = this;
@@ -65,6 +69,24 @@ export class TarmacHost {
     const guest = new Guest(this, module);
     await guest.start();
     return guest;
+  }
+
+  /** A pool of `size` instances of `wasm`, handed out and taken back as Tarmac's pool does. */
+  async pool(wasm, size) {
+    const module = wasm instanceof WebAssembly.Module ? wasm
+      : await WebAssembly.compile(typeof wasm === "string" ? readFileSync(wasm) : wasm);
+    const instances = [];
+    for (let i = 0; i < size; i++) instances.push(await this.instantiate(module));
+    return new Pool(instances);
+  }
+
+  /**
+   * What Tarmac's HTTP server sends for a call's result: 200 with the response, or 500 with the
+   * profile's body for a failed handler (v0.10.0: empty; main: `failed to execute wasm module - <error>`).
+   */
+  httpAnswer(result) {
+    if (result.ok) return { status: 200, body: result.body };
+    return { status: 500, body: Buffer.from(this.profile.handlerErrorBody(result.error)) };
   }
 
   /** Stops the I/O worker, if one was started. */
@@ -207,10 +229,20 @@ export class Guest {
   }
 
   /**
-   * Calls the guest's handler like wapc-go's Invoke: { ok, body, error, trapped }. After
-   * env.abort the instance stays closed, as on wazero.
+   * Calls the guest's handler like wapc-go's Invoke, and reads the response at once:
+   * { ok, body, error, trapped }. After env.abort the instance stays closed, as on wazero.
    */
   call(payload = Buffer.alloc(0), operation = "handler") {
+    const r = this.invoke(payload, operation);
+    return r.ok ? { ...r, body: r.read() } : r;
+  }
+
+  /**
+   * Calls the guest's handler like wapc-go's Invoke, leaving the response where it lies in
+   * guest memory: { ok, error, trapped, view, read() }, where `read()` copies it out as it is
+   * *then*. Tarmac reads it after the instance is back in its pool, so later calls may run first.
+   */
+  invoke(payload = Buffer.alloc(0), operation = "handler") {
     if (this.closed) return { ok: false, body: null, error: `error invoking guest: ${this.closed}`, trapped: true };
     const p = typeof payload === "string" ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const op = Buffer.from(operation);
@@ -232,13 +264,39 @@ export class Guest {
     if (ctx.guestError) return { ok: false, body: null, error: ctx.guestError, trapped: false };
     // `view`: where the response lies in guest memory. Tarmac v0.10.0 writes it to the HTTP
     // client only after returning the instance to its pool, so later calls may run first.
-    if (result === 1) return { ok: true, body: ctx.response ? this.bytes(...ctx.response) : Buffer.alloc(0), error: null, trapped: false, view: ctx.response };
+    if (result === 1) {
+      const view = ctx.response;
+      return { ok: true, error: null, trapped: false, view, read: () => (view ? this.bytes(...view) : Buffer.alloc(0)) };
+    }
     return { ok: false, body: null, error: `call to ${JSON.stringify(operation)} was unsuccessful`, trapped: false };
   }
 
   /** The guest's linear memory size in bytes. */
   memorySize() {
     return this.memory.buffer.byteLength;
+  }
+}
+
+/**
+ * Tarmac's pool (wapc-go's, on a channel): `invoke` takes the instance that has waited longest,
+ * runs the call, and puts the instance back *before* the response is read: the result's
+ * `read()` copies the response out when the caller gets to it, and calls made in between may
+ * already have run on that instance.
+ */
+export class Pool {
+  constructor(instances) {
+    this.instances = instances;
+    this.idle = [...instances];
+  }
+
+  /** One call on the next instance; the instance is back in the pool when this returns. */
+  invoke(payload, operation = "handler") {
+    const guest = this.idle.shift();
+    try {
+      return { ...guest.invoke(payload, operation), guest };
+    } finally {
+      this.idle.push(guest); // `defer pool.Return(i)`: before the response is written
+    }
   }
 }
 

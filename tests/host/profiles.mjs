@@ -1,0 +1,28 @@
+// The Tarmac versions the test host can behave as. A test picks one with
+// `new TarmacHost({ profile: "main" })`; the default is the latest release.
+//
+// Both versions put the instance back in its pool before they read its response (a view of
+// guest memory), so later calls can run on it first: the host's Pool models that for both.
+import { unmarshalV010, unmarshalVT, schemas } from "./protowire.mjs";
+
+export const PROFILES = {
+  "v0.10.0": {
+    name: "v0.10.0",
+    /** proto.Unmarshal into the request message of `capability:operation`: fields or null. */
+    decode: (payload, message) => unmarshalV010(payload, schemas[message]),
+    /** The body an HTTP caller gets when the handler fails (v0.10.0: none; the message is logged). */
+    handlerErrorBody: () => "",
+  },
+  main: {
+    name: "main",
+    decode: (payload, message) => unmarshalVT(payload, schemas[message]),
+    handlerErrorBody: (message) => `failed to execute wasm module - ${message}`,
+  },
+};
+
+/** The profile called `name`; throws for an unknown one. */
+export function profile(name = "v0.10.0") {
+  const p = PROFILES[name];
+  if (!p) throw new Error(`unknown Tarmac profile ${JSON.stringify(name)} (${Object.keys(PROFILES).join(", ")})`);
+  return p;
+}
