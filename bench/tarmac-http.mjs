@@ -15,8 +15,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startTarmac(bin, wasm, env = {}) {
   const port = await freePort();
   const settings = {
-    ...process.env, ...env, APP_ENABLE_TLS: "false", APP_LISTEN_ADDR: `127.0.0.1:${port}`, APP_ENABLE_KVSTORE: "true",
-    APP_KVSTORE_TYPE: "in-memory", APP_WASM_FUNCTION: wasm, APP_WASM_FUNCTION_CONFIG: "/nonexistent/tarmac.json",
+    ...process.env, APP_ENABLE_TLS: "false", APP_LISTEN_ADDR: `127.0.0.1:${port}`, APP_ENABLE_KVSTORE: "true",
+    APP_KVSTORE_TYPE: "in-memory", APP_WASM_FUNCTION: wasm, APP_WASM_FUNCTION_CONFIG: "/nonexistent/tarmac.json", ...env,
   };
   const child = spawn(bin, [], { env: settings, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";

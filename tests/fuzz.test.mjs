@@ -107,7 +107,7 @@ test(`injection: generated URLs, headers and SQL text full of JSON syntax never 
   guest.intercept = (call) => ({ ok: true, body: Buffer.from(call.namespace === "sql"
     ? `{"status":{"code":200,"status":"OK"},"data":"bnVsbA=="}` : `{"status":{"code":200,"status":"OK"},"code":200,"headers":null,"body":""}`) });
   const text = fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 6 }), special), { maxLength: 8 }).map((p) => p.join(""));
-  const headerValue = text.map((s) => s.replace(/[\r\n\u0000]/g, "").replace(/[\ud800-\udfff]/g, ""));
+  const headerValue = text.map((s) => s.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, "").replace(/[\ud800-\udfff]/g, ""));
   const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
   const str16 = (s) => Buffer.concat([u32(s.length), Buffer.from(s, "utf16le")]);
   const call = (op, name, rest) => {
@@ -121,7 +121,7 @@ test(`injection: generated URLs, headers and SQL text full of JSON syntax never 
     const nl = Buffer.alloc(2); nl.writeUInt16LE("X-Any".length);
     const req = Buffer.concat([Buffer.from([4]), Buffer.from("POST"), str16(url), Buffer.from([1]), nl, Buffer.from("X-Any", "utf16le"), str16(value), Buffer.from([0]), Buffer.from(path)]);
     assert.equal(call(9, "", req).kind, Kind.OK);
-    const sent = JSON.parse(guest.hostCalls.at(-1).payload.toString());
+    const sent = JSON.parse(guest.hostCalls.at(-1).payload.toString()); // JSON.parse skips the guard's whitespace
     assert.deepEqual(Object.keys(sent), ["method", "headers", "url", "body", "insecure"]);
     assert.deepEqual(sent.headers, { "X-Any": value });
     assert.equal(sent.url, url);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { probeInstance, guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { Op, Kind, request } from "./probe.mjs";
+import { unknownOperation } from "./wire.mjs";
 
 test("a handler error reaches the host through __guest_error, message intact", async () => {
   const { guest } = await probeInstance();
@@ -13,6 +14,24 @@ test("a handler error reaches the host through __guest_error, message intact", a
     assert.deepEqual([r.ok, r.trapped, r.error], [false, false, message]);
   }
   assert.equal(guest.call(request(Op.FAIL, "")).error, "handler failed", "an empty message is replaced");
+});
+
+test("an operation other than handler is answered as waPC's Go guest answers it (Tarmac's Bad Handler Route)", async () => {
+  const { guest, probe } = await probeInstance();
+  for (const operation of ["noroute", "", "Handler", "handler\u0000", "ünï"]) {
+    const r = guest.call(request(Op.FAIL, "x"), operation);
+    assert.deepEqual([r.ok, r.trapped, r.error], [false, false, unknownOperation(operation)]);
+  }
+  assert.equal(probe.set("k", Buffer.from("v")).kind, Kind.OK, "the instance serves the handler after");
+});
+
+test("a failed handler reaches an HTTP caller as Tarmac sends it: v0.10.0 an empty 500, main the message", async () => {
+  for (const [profile, body] of [["v0.10.0", ""], ["main", "failed to execute wasm module - out of stock"]]) {
+    const { host, guest } = await probeInstance({ profile });
+    assert.deepEqual(host.httpAnswer(guest.call(request(Op.FAIL, "out of stock"))), { status: 500, body: Buffer.from(body) });
+    const ok = guest.call(request(Op.NOW));
+    assert.deepEqual(host.httpAnswer(ok), { status: 200, body: ok.body });
+  }
 });
 
 test("a module without a registered handler fails each call with a message saying what to do", async () => {

@@ -76,12 +76,13 @@ test("TLS: a self-signed upstream fails verification unless insecure is set", ()
   assert.equal(send("GET", https("/echo"), { insecure: true }).status, 200);
 });
 
-test("a refused connection is a HostFailure; a bad URL, method or header is InvalidInput before any host call", () => {
+test("a refused connection is a HostFailure; a bad URL, method or header (a control character other than tab in a value) is InvalidInput before any host call", () => {
   const r = send("GET", "http://127.0.0.1:1/");
   assert.equal(r.kind, Kind.HostFailure);
   const before = guest.hostCalls.length;
   for (const [m, u, h] of [["GET", "://bad-url"], ["GET", "http://a b/"], ["GET", "ftp://x/"], ["GET", ""], ["GET", "http://\ud800/"],
-    ["get", http("/")], ["CONNECT", http("/")], ["G ET", http("/")], ["GET", http("/"), { "Bad Name": "x" }], ["GET", http("/"), { ok: "a\r\nInjected: 1" }]]) {
+    ["get", http("/")], ["CONNECT", http("/")], ["G ET", http("/")], ["GET", http("/"), { "Bad Name": "x" }], ["GET", http("/"), { ok: "a\r\nInjected: 1" }],
+    ["GET", http("/"), { ok: "a\u0001b" }], ["GET", http("/"), { ok: "bell\u0007" }], ["GET", http("/"), { ok: "del\u007f" }]]) {
     assert.equal(send(m, u, { headers: h }).kind, Kind.InvalidInput, `${m} ${u} ${JSON.stringify(h)}`);
   }
   assert.equal(guest.hostCalls.length, before);

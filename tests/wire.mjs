@@ -14,4 +14,4 @@ export const RETENTION_DEFAULTS = { count: 8, millis: 1000, budget: 16 << 20 };
 export const MAX_RETAINED = 64;
 
 /** The message a waPC guest answers an unknown operation with (handler.ts). */
-export const unknownOperation = (name) => `Could not find function ${JSON.stringify(name)}`;
+export const unknownOperation = (name) => `Could not find function "${name}"`;

@@ -1,7 +1,7 @@
 // Test guest for the capabilities beyond key:value. Same framing as kv-probe:
 // request:  [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
-import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, kv, setHostCall, HostReply, base64Encode } from "tarmac-as/assembly";
+import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, SqlValue, kv, setHostCall, HostReply, base64Encode } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
 const HTTP: u8 = 9, SQL: u8 = 10, MYSQL: u8 = 11, FAKE_HOST: u8 = 12;
@@ -24,7 +24,7 @@ function sameReplyHost(binding: string, namespace: string, operation: string, pa
   }
   return HostReply.of(true, r, "");
 }
-const FAKE_SAME_TWICE: u8 = 13;
+const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -73,6 +73,14 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     setHostCall(null);
     const real = kv.get(name);
     return ok(text(r.value) + "|" + fakeCalls + "|" + (real.isErr ? real.error!.toString() : "real:" + text(real.value)));
+  }
+  if (op == FLOAT_OF) {
+    // SqlValue.asFloat of the name as a text value: [kind, 0 = ok] ... [f64]
+    const r = new SqlValue(SqlType.Text, name).asFloat();
+    if (r.isErr) return reply(r.error);
+    const out = new Uint8Array(8);
+    store<f64>(out.dataStart, r.value);
+    return reply(null, out);
   }
   if (op == FAKE_SAME_TWICE) {
     // A fake's reply is borrowed: reading it twice must give the value twice, the buffer unchanged.
