@@ -105,8 +105,6 @@ export class TarmacError extends Error {
 // @ts-ignore: decorator
 @lazy @inline export const E_NO_HANDLER: string = "no handler registered: call handle(fn) at the top level of your entry file";
 // @ts-ignore: decorator
-@lazy @inline export const E_UNKNOWN_OPERATION_START: string = "Could not find function \""; // + name + '"', as waPC's Go guest says
-// @ts-ignore: decorator
 @lazy @inline export const E_NO_DATA: string = "response has no data";
 // @ts-ignore: decorator
 @lazy @inline export const E_BAD_KEYS: string = "keys is not an array of strings";

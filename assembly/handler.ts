@@ -8,7 +8,7 @@
 
 import { __guest_request, __guest_response, __guest_error } from "./wapc";
 import { Result } from "./result";
-import { E_HANDLER_FAILED, E_NO_HANDLER, E_UNKNOWN_OPERATION_START } from "./errors";
+import { E_HANDLER_FAILED, E_NO_HANDLER } from "./errors";
 import { decodeUtf8, bytes } from "./utf8";
 export { bytes };
 import { resetAbort } from "./abort";
@@ -64,6 +64,19 @@ function isHandlerOperation(ptr: usize, len: usize): bool {
   return true;
 }
 
+// Reports `Could not find function "<name>"`, as waPC's Go guest does, with the name's bytes as
+// they came (no string is made: this costs every module only its bytes).
+function unknownOperation(name: usize, len: usize): void {
+  const prefix = memory.data<u8>([67, 111, 117, 108, 100, 32, 110, 111, 116, 32, 102, 105, 110, 100, 32, 102, 117, 110, 99, 116, 105, 111, 110, 32, 34]);
+  const n: usize = 25;
+  const message = heap.alloc(n + len + 1);
+  memory.copy(message, prefix, n);
+  memory.copy(message + n, name, len);
+  store<u8>(message + n + len, 34);
+  __guest_error(message, n + len + 1);
+  heap.free(message);
+}
+
 function dispatch(operationLen: usize, payloadLen: usize): bool {
   if (payloadLen > MAX_REQUEST || operationLen > MAX_REQUEST) {
     guestError("request is too large");
@@ -73,7 +86,7 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   const payload = new Uint8Array(<i32>payloadLen);
   __guest_request(operation, payload.dataStart);
   const known = isHandlerOperation(operation, operationLen);
-  if (!known) guestError(E_UNKNOWN_OPERATION_START + changetype<string>(decodeUtf8(operation, operationLen, true)) + "\"");
+  if (!known) unknownOperation(operation, operationLen);
   heap.free(operation);
   if (!known) return false;
   const fn = registered;

@@ -190,6 +190,33 @@ for (const size of SIZES) {
   console.log(`soaked ${calls} calls`);
 }
 
+// The memory of one pooled instance (linear memory), with the default response retention: new,
+// after 100 small requests, and after responses of 1 MiB (hello answers with its request, so a
+// 1 MiB name gives a 1 MiB response) and, for kv-counter, after 100 requests on a 1 MiB store value.
+{
+  const instance = async (name) => {
+    const host = new TarmacHost();
+    const ex = examples().find((e) => e.name === name);
+    return { host, guest: await host.instantiate(ex.wasm) };
+  };
+  const KiB = 1024;
+  const hello = await instance("hello");
+  const helloNew = hello.guest.memorySize();
+  for (let i = 0; i < 100; i++) hello.guest.call(Buffer.from(`name ${i}`));
+  const helloSmall = hello.guest.memorySize();
+  for (let i = 0; i < 20; i++) hello.guest.call(Buffer.alloc(MiB - 8, 0x61));
+  const helloLarge = hello.guest.memorySize();
+  const counter = await instance("kv-counter");
+  const counterNew = counter.guest.memorySize();
+  for (let i = 0; i < 100; i++) counter.guest.call(Buffer.alloc(0));
+  const counterSmall = counter.guest.memorySize();
+  results.instance_memory_kib = {
+    hello: { new: helloNew / KiB, after_small: helloSmall / KiB, after_1mib_responses: helloLarge / KiB },
+    "kv-counter": { new: counterNew / KiB, after_small: counterSmall / KiB },
+    note: "linear memory of one instance on the embedded host, default retention (8 responses, 1000 ms, 16 MiB)",
+  };
+}
+
 // Real Tarmac over HTTP, when a binary is given (it cannot be installed from the Go module proxy
 // on this machine, so the key is omitted otherwise, as issue #5 allows).
 if (process.env.TARMAC_BIN) {
@@ -231,6 +258,10 @@ lines.push(`| tarmac-as | ${rt.sdk_ms.toFixed(1)} ms | ${rt.sdk_cold_ms.toFixed(
 lines.push(`| naive | ${rt.naive_ms.toFixed(1)} ms | ${rt.naive_cold_ms.toFixed(1)} ms | ${rt.naive_peak_guest_mib.toFixed(1)} MiB |`);
 lines.push(`| raw host calls (floor) | ${rt.raw_ms.toFixed(1)} ms | ${rt.raw_cold_ms.toFixed(1)} ms | |`);
 lines.push("", `soak: ${results.soak.calls} calls on one instance, guest memory ${results.soak.guest_mib_start.toFixed(2)} -> ${results.soak.guest_mib_end.toFixed(2)} MiB`);
+const im = results.instance_memory_kib;
+lines.push("", "| one pooled instance, linear memory | new | after 100 small requests | after 20 responses of 1 MiB |", "|---|---|---|---|");
+lines.push(`| hello | ${im.hello.new} KiB | ${im.hello.after_small} KiB | ${im.hello.after_1mib_responses} KiB |`);
+lines.push(`| kv-counter | ${im["kv-counter"].new} KiB | ${im["kv-counter"].after_small} KiB | |`);
 const th = results.tarmac_http;
 if (th) lines.push("", "| real Tarmac over HTTP, one kv.get per request | requests/s |", "|---|---|", `| raw host call | ${th.raw_rps.toFixed(0)} |`, `| tarmac-as | ${th.kv_get_rps.toFixed(0)} |`);
 
