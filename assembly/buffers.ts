@@ -19,6 +19,7 @@
 //    keeps; never as a request ends, since the response is read after `__guest_call` returns.
 
 import { clock_time_get } from "./wapc";
+import { OBJECT, TOTAL_OVERHEAD } from "rt/common";
 
 // ---- 1. Request scratch ----------------------------------------------------------------------
 
@@ -101,10 +102,13 @@ let keepCount: i32 = 8;
 let keepMillis: i64 = 1000;
 let keepBudget: usize = 16 << 20;
 
-// A ring of the responses kept, oldest at `first`; `kept` of them.
-let retained: StaticArray<Uint8Array | null> | null = null;
-let bornAt: StaticArray<i64> | null = null;
-let first: i32 = 0;
+// The responses kept, oldest first, as a list the collector follows from `oldest`.
+class Kept {
+  next: Kept | null = null;
+  constructor(public body: Uint8Array, public bytes: usize, public born: i64) {}
+}
+let oldest: Kept | null = null;
+let newest: Kept | null = null;
 let kept: i32 = 0;
 let keptBytes: usize = 0;
 
@@ -137,17 +141,14 @@ export function retainedBytes(): usize {
  * Keeps `body` as the response just given to the host (rule 3). `keepResponse(body)`
  */
 export function keepResponse(body: Uint8Array): void {
-  let ring = retained;
-  if (ring === null) {
-    ring = new StaticArray<Uint8Array | null>(MAX_RETAINED);
-    retained = ring;
-    bornAt = new StaticArray<i64>(MAX_RETAINED);
-  }
   if (kept == MAX_RETAINED) dropOldest();
-  const slot = (first + kept) % MAX_RETAINED;
-  unchecked(ring[slot] = body);
-  unchecked(bornAt![slot] = keepMillis > 0 ? millisNow() : 0);
-  keptBytes += <usize>body.buffer.byteLength;
+  // The size of the whole buffer behind the body, from its runtime header.
+  const bytes = <usize>changetype<OBJECT>(changetype<usize>(body.buffer) - TOTAL_OVERHEAD).rtSize;
+  const k = new Kept(body, bytes, keepMillis > 0 ? millisNow() : 0);
+  const last = newest;
+  if (last) last.next = k; else oldest = k;
+  newest = k;
+  keptBytes += bytes;
   kept++;
 }
 
@@ -156,16 +157,16 @@ function releaseResponses(): void {
   if (kept == 0) return;
   const now = keepMillis > 0 && kept > keepCount ? millisNow() : 0;
   // Beyond the newest `keepCount`, keep only what is younger than `keepMillis`.
-  while (kept > keepCount && (keepMillis == 0 || now - unchecked(bornAt![first]) >= keepMillis)) dropOldest();
+  while (kept > keepCount && (keepMillis == 0 || now - oldest!.born >= keepMillis)) dropOldest();
   // Then the budget, but never the newest.
   while (kept > 1 && keptBytes > keepBudget) dropOldest();
 }
 
 function dropOldest(): void {
-  const ring = retained!;
-  keptBytes -= <usize>unchecked(ring[first])!.buffer.byteLength;
-  unchecked(ring[first] = null);
-  first = (first + 1) % MAX_RETAINED;
+  const k = oldest!;
+  keptBytes -= k.bytes;
+  oldest = k.next;
+  if (!oldest) newest = null;
   kept--;
 }
 

@@ -21,9 +21,6 @@ let registered: Handler | null = null;
 
 // Requests larger than this are refused rather than allocated (the runtime's largest block).
 const MAX_REQUEST: usize = (1 << 30) - 64;
-// The only operation Tarmac asks for; a waPC guest answers any other with an error.
-// @ts-ignore: decorator
-@lazy @inline const HANDLER_OPERATION: string = "handler";
 
 /**
  * Registers the function's handler. Call it once, at the top level of the entry file; it only
@@ -56,12 +53,9 @@ export function __guest_call(operationLen: usize, payloadLen: usize): bool {
   return dispatch(operationLen, payloadLen);
 }
 
-// Whether the operation Tarmac asked for is "handler".
-function isHandlerOperation(ptr: usize, len: usize): bool {
-  const name = HANDLER_OPERATION;
-  if (len != <usize>name.length) return false;
-  for (let i: usize = 0; i < len; i++) if (<u32>load<u8>(ptr + i) != <u32>name.charCodeAt(<i32>i)) return false;
-  return true;
+// Whether the operation Tarmac asked for is "handler" (its seven bytes compared as 4 + 2 + 1).
+function isHandlerOperation(p: usize, len: usize): bool {
+  return len == 7 && load<u32>(p) == 0x646E6168 && load<u16>(p, 4) == 0x656C && load<u8>(p, 6) == 0x72;
 }
 
 // Reports `Could not find function "<name>"`, as waPC's Go guest does, with the name's bytes as
