@@ -18,15 +18,15 @@ import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NA
  * ```
  */
 export function callFunction(name: string, payload: Uint8Array): Result<Uint8Array> {
-  if (name.length == 0) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_NAME, 0, CAPABILITY, name));
+  if (name.length == 0) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_NAME(), 0, CAPABILITY, name));
   const reply = callHost("tarmac", CAPABILITY, name, payload.dataStart, payload.length);
   if (reply.ok) {
-    if (reply.tooLarge) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE, 0, CAPABILITY, name));
+    if (reply.tooLarge) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE(), 0, CAPABILITY, name));
     const out = new Uint8Array(<i32>reply.bodyLen);
     memory.copy(out.dataStart, reply.bodyPtr, reply.bodyLen);
     return Result.ok<Uint8Array>(out);
   }
   const e = reply.error;
-  if (e == E_CALLBACK_NOT_FOUND) return Result.err<Uint8Array>(new TarmacError(ErrorKind.NotFound, E_NO_FUNCTION, 0, CAPABILITY, name));
-  return Result.err<Uint8Array>(new TarmacError(ErrorKind.HostFailure, e.length ? e : E_HOST_FAILED, 0, CAPABILITY, name));
+  if (e == E_CALLBACK_NOT_FOUND()) return Result.err<Uint8Array>(new TarmacError(ErrorKind.NotFound, E_NO_FUNCTION(), 0, CAPABILITY, name));
+  return Result.err<Uint8Array>(new TarmacError(ErrorKind.HostFailure, e.length ? e : E_HOST_FAILED(), 0, CAPABILITY, name));
 }

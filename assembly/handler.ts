@@ -8,7 +8,7 @@
 
 import { __guest_request, __guest_response, __guest_error } from "./wapc";
 import { Result } from "./result";
-import { E_HANDLER_FAILED, E_NO_HANDLER } from "./errors";
+import { E_HANDLER_FAILED, E_NO_HANDLER, E_REQUEST_TOO_LARGE } from "./errors";
 import { decodeUtf8, bytes } from "./utf8";
 export { bytes };
 import { resetAbort } from "./abort";
@@ -73,7 +73,7 @@ function unknownOperation(name: usize, len: usize): void {
 
 function dispatch(operationLen: usize, payloadLen: usize): bool {
   if (payloadLen > MAX_REQUEST || operationLen > MAX_REQUEST) {
-    guestError("request is too large");
+    guestError(E_REQUEST_TOO_LARGE());
     return false;
   }
   const operation = heap.alloc(operationLen);
@@ -85,7 +85,7 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
   if (!known) return false;
   const fn = registered;
   if (!fn) {
-    guestError(E_NO_HANDLER);
+    guestError(E_NO_HANDLER());
     return false;
   }
   noteBytes(payloadLen);
@@ -98,7 +98,7 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
     keepResponse(body); // Tarmac may read it after later requests have started (buffers.ts, rule 3)
     __guest_response(body.dataStart, body.length);
   } else {
-    guestError(error!.message.length ? error!.message : E_HANDLER_FAILED);
+    guestError(error!.message.length ? error!.message : E_HANDLER_FAILED());
   }
   return ok;
 }

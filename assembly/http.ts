@@ -142,17 +142,17 @@ function isHeader(name: string, value: string): bool {
 }
 
 function sendRequest(req: HttpRequest): Result<HttpResponse> {
-  if (!isMethod(req.method)) return invalid(E_BAD_METHOD);
-  if (!isUrl(req.url)) return invalid(E_BAD_URL);
+  if (!isMethod(req.method)) return invalid(E_BAD_METHOD());
+  if (!isUrl(req.url)) return invalid(E_BAD_URL());
   const names = req.headers.keys();
   let size = <usize>req.url.length * 6 + 64;
   for (let i = 0; i < names.length; i++) {
     const value = req.headers.get(names[i]);
-    if (!isHeader(names[i], value)) return invalid(E_BAD_HEADER + ": " + names[i]);
+    if (!isHeader(names[i], value)) return invalid(E_BAD_HEADER() + ": " + names[i]);
     size += (<usize>names[i].length + <usize>value.length) * 6 + 8;
   }
   const body = req.body;
-  if (<usize>body.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE);
+  if (<usize>body.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE());
   size += ((<usize>body.length + 2) / 3) * 4;
 
   const w = JsonWriter.request(size);
@@ -178,7 +178,7 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
       if (r.keyIs("status")) readStatus(r, st);
       else if (r.keyIs("code")) {
         const c = r.int(0, 999);
-        if (r.badNumber) st.problem = E_BAD_HEADERS; else code = <i32>c;
+        if (r.badNumber) st.problem = E_BAD_HEADERS(); else code = <i32>c;
       } else if (r.keyIs("headers")) readHeaders(r, st, headers);
       else if (r.keyIs("body")) data = readBase64(r, st, reply);
       else r.skip();
@@ -186,19 +186,19 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
   }
   const err = replyError(reply, r, st, CAPABILITY, "call", false);
   if (err) return Result.err<HttpResponse>(err);
-  if (data === null) return Result.err<HttpResponse>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, CAPABILITY, "call"));
+  if (data === null) return Result.err<HttpResponse>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA(), st.code, CAPABILITY, "call"));
   return Result.ok<HttpResponse>(new HttpResponse(code, headers, data));
 }
 
 function readHeaders(r: JsonReader, st: ReplyStatus, into: Map<string, string>): void {
   const t = r.peek();
   if (t == JsonType.Null) { r.null(); return; }
-  if (t != JsonType.Object) { r.skip(); st.problem = E_BAD_HEADERS; return; }
+  if (t != JsonType.Object) { r.skip(); st.problem = E_BAD_HEADERS(); return; }
   into.clear();
   r.startObject();
   while (r.nextKey()) {
     const name = r.keyText();
-    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_HEADERS; continue; }
+    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_HEADERS(); continue; }
     const value = r.string();
     if (value !== null) into.set(name, value);
   }

@@ -59,7 +59,7 @@ export class KVStore {
     if (r.isErr) return Result.err<string>(r.error!);
     const value = r.value;
     const s = decodeUtf8(value.dataStart, value.length);
-    if (s === null) return Result.err<string>(new TarmacError(ErrorKind.InvalidData, E_NOT_UTF8, 0, CAPABILITY, "get"));
+    if (s === null) return Result.err<string>(new TarmacError(ErrorKind.InvalidData, E_NOT_UTF8(), 0, CAPABILITY, "get"));
     return Result.ok<string>(s);
   }
 
@@ -84,8 +84,8 @@ export class KVStore {
    * ```
    */
   setString(key: string, value: string): TarmacError | null {
-    if (<usize>value.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE, "set");
-    if (!isValidText(value)) return invalid(E_LONE_SURROGATE, "set");
+    if (<usize>value.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE(), "set");
+    if (!isValidText(value)) return invalid(E_LONE_SURROGATE(), "set");
     const utf8 = bytes(value);
     return this.setRaw(key, utf8.dataStart, utf8.length);
   }
@@ -93,8 +93,8 @@ export class KVStore {
   private setRaw(key: string, ptr: usize, len: usize): TarmacError | null {
     const bad = checkKey(key, "set");
     if (bad) return bad;
-    if (len == 0) return invalid(E_EMPTY_VALUE, "set");
-    if (len > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE, "set");
+    if (len == 0) return invalid(E_EMPTY_VALUE(), "set");
+    if (len > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE(), "set");
     const w = JsonWriter.request(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
     w.startObject();
     w.key("key"); w.string(key);
@@ -154,11 +154,11 @@ export class KVStore {
 function readKeys(r: JsonReader, st: ReplyStatus, into: string[]): void {
   const t = r.peek();
   if (t == JsonType.Null) { r.null(); return; }
-  if (t != JsonType.Array) { r.skip(); st.problem = E_BAD_KEYS; return; }
+  if (t != JsonType.Array) { r.skip(); st.problem = E_BAD_KEYS(); return; }
   into.length = 0;
   r.startArray();
   while (r.nextItem()) {
-    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_KEYS; continue; }
+    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_KEYS(); continue; }
     const k = r.string();
     if (k !== null) into.push(k);
   }
@@ -178,9 +178,9 @@ export const MAX_KEY_LENGTH: i32 = 1 << 20;
 export const MAX_VALUE_BYTES: usize = 64 << 20;
 
 function checkKey(key: string, operation: string): TarmacError | null {
-  if (key.length == 0) return invalid(E_EMPTY_KEY, operation);
-  if (key.length > MAX_KEY_LENGTH) return invalid(E_TOO_LARGE, operation);
-  if (!isValidText(key)) return invalid(E_LONE_SURROGATE, operation);
+  if (key.length == 0) return invalid(E_EMPTY_KEY(), operation);
+  if (key.length > MAX_KEY_LENGTH) return invalid(E_TOO_LARGE(), operation);
+  if (!isValidText(key)) return invalid(E_LONE_SURROGATE(), operation);
   return null;
 }
 

@@ -36,9 +36,9 @@ export function isReservedMetricName(name: string): bool {
 }
 
 function send(operation: string, name: string, action: string, value: f64, hasValue: bool): TarmacError | null {
-  if (!isValidMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_NAME, 0, CAPABILITY, operation);
-  if (isReservedMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_RESERVED_METRIC_NAME, 0, CAPABILITY, operation);
-  if (hasValue && !isFinite(value)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_VALUE, 0, CAPABILITY, operation);
+  if (!isValidMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_NAME(), 0, CAPABILITY, operation);
+  if (isReservedMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_RESERVED_METRIC_NAME(), 0, CAPABILITY, operation);
+  if (hasValue && !isFinite(value)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_VALUE(), 0, CAPABILITY, operation);
   const w = JsonWriter.request(<usize>name.length + 48);
   w.startObject();
   w.key("name"); w.string(name);
@@ -50,10 +50,10 @@ function send(operation: string, name: string, action: string, value: f64, hasVa
   if (reply.ok) return null;
   // Tarmac's metrics errors are text only.
   const e = reply.error;
-  if (e == E_CALLBACK_NOT_FOUND) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE, 0, CAPABILITY, operation);
+  if (e == E_CALLBACK_NOT_FOUND()) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE(), 0, CAPABILITY, operation);
   if (e == "metric name in use") return new TarmacError(ErrorKind.Conflict, e, 0, CAPABILITY, operation);
   if (e == "invalid metric name" || e == "invalid action") return new TarmacError(ErrorKind.InvalidInput, e, 0, CAPABILITY, operation);
-  return new TarmacError(ErrorKind.HostFailure, e.length ? e : E_HOST_FAILED, 0, CAPABILITY, operation);
+  return new TarmacError(ErrorKind.HostFailure, e.length ? e : E_HOST_FAILED(), 0, CAPABILITY, operation);
 }
 
 /**

@@ -42,7 +42,7 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
     if (r.keyIs("code")) {
       if (r.peek() == JsonType.Null) { r.null(); continue; }
       const code = r.int(-2147483648, 2147483647);
-      if (r.badNumber) st.problem = E_BAD_STATUS_CODE;
+      if (r.badNumber) st.problem = E_BAD_STATUS_CODE();
       else st.code = <i32>code;
     } else if (r.keyIs("status")) {
       if (r.peek() == JsonType.Null) { r.null(); continue; }
@@ -64,7 +64,7 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
  */
 export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Uint8Array | null {
   // Tarmac always sends a string here; null would only come from a broken host.
-  if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64; return null; }
+  if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_BASE64(); return null; }
   if (!r.plainSpan()) return null;
   let p = r.spanStart;
   let len = r.spanEnd - r.spanStart;
@@ -76,7 +76,7 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
     len = unescaped.length;
   }
   const n = base64DecodedLength(p, len);
-  if (n < 0) { st.problem = E_BAD_BASE64; return null; }
+  if (n < 0) { st.problem = E_BAD_BASE64(); return null; }
   let out = reply.buffer;
   if (out !== null && reply.owned && unescaped === null) {
     // A large reply the SDK read into a buffer of its own (buffers.ts, rule 2): decode in place
@@ -88,7 +88,7 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
     // Not zero-filled first (as `new Uint8Array` would): the decoder writes every byte.
     out = changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));
   }
-  if (!decodeBase64To(p, len, changetype<usize>(out))) { st.problem = E_BAD_BASE64; return null; }
+  if (!decodeBase64To(p, len, changetype<usize>(out))) { st.problem = E_BAD_BASE64(); return null; }
   changetype<OBJECT>(changetype<usize>(out) - TOTAL_OVERHEAD).rtSize = <u32>n;
   return Uint8Array.wrap(out);
 }
@@ -108,19 +108,19 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
   let kind = ErrorKind.InvalidResponse;
   let message: string;
   let code = st.code;
-  if (reply.tooLarge) { message = E_RESPONSE_TOO_LARGE; code = 0; }
-  else if (reply.bodyLen == 0) { message = E_EMPTY_RESPONSE; code = 0; }
-  else if (!r.finish()) { message = reply.ok ? E_INVALID_JSON : E_INVALID_JSON + ": " + reply.error; code = 0; }
+  if (reply.tooLarge) { message = E_RESPONSE_TOO_LARGE(); code = 0; }
+  else if (reply.bodyLen == 0) { message = E_EMPTY_RESPONSE(); code = 0; }
+  else if (!r.finish()) { message = reply.ok ? E_INVALID_JSON() : E_INVALID_JSON() + ": " + reply.error; code = 0; }
   else if (st.problem.length) message = st.problem;
-  else if (code == 0) message = E_NO_STATUS;
-  else if (code < 100 || code > 599) message = E_BAD_STATUS_CODE;
+  else if (code == 0) message = E_NO_STATUS();
+  else if (code < 100 || code > 599) message = E_BAD_STATUS_CODE();
   else if (code >= 400) {
     // 400 is Tarmac's "your input is malformed"; 404 means "no such key" only where the
     // operation says so (Tarmac answers 404 for every failed delete); the rest is the store's.
     kind = code == 404 && notFoundOn404 ? ErrorKind.NotFound : code == 400 ? ErrorKind.InvalidInput : ErrorKind.HostFailure;
     message = st.text.length ? st.text : reply.error;
   }
-  else if (!reply.ok) message = E_HOST_STATUS_MISMATCH + ": " + reply.error;
+  else if (!reply.ok) message = E_HOST_STATUS_MISMATCH() + ": " + reply.error;
   else return null;
   return new TarmacError(kind, message, code, capability, operation);
 }
@@ -134,8 +134,8 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
  * ```
  */
 export function hostFailure(error: string, capability: string, operation: string): TarmacError {
-  if (sameText(error, E_CALLBACK_NOT_FOUND)) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE, 0, capability, operation);
-  return new TarmacError(ErrorKind.HostFailure, error.length ? error : E_HOST_FAILED, 0, capability, operation);
+  if (sameText(error, E_CALLBACK_NOT_FOUND())) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE(), 0, capability, operation);
+  return new TarmacError(ErrorKind.HostFailure, error.length ? error : E_HOST_FAILED(), 0, capability, operation);
 }
 
 // The base64 field `readReply` read, until `takeReplyData` hands it out.
@@ -163,7 +163,7 @@ export function readReply(reply: HostReply, field: string | null, capability: st
   }
   const err = replyError(reply, r, st, capability, operation, notFoundOn404);
   if (err !== null) { replyData = null; return err; }
-  if (field !== null && replyData === null) return new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, capability, operation);
+  if (field !== null && replyData === null) return new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA(), st.code, capability, operation);
   return null;
 }
 

@@ -27,7 +27,7 @@ export class Result<T> {
 
   /** A handler failure with a message; Tarmac answers HTTP 500. `Result.fail<Uint8Array>("bad input")` */
   static fail<T>(message: string): Result<T> {
-    return new Result<T>(zero<T>(), new TarmacError(ErrorKind.Handler, message.length ? message : E_HANDLER_FAILED));
+    return new Result<T>(zero<T>(), new TarmacError(ErrorKind.Handler, message.length ? message : E_HANDLER_FAILED()));
   }
 
   /** True when this holds a value. `if (r.isOk) ...` */

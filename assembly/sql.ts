@@ -81,7 +81,7 @@ export class SqlValue {
       if (s == "true" || s == "1" || s == "t") return Result.ok<bool>(true);
       if (s == "false" || s == "0" || s == "f") return Result.ok<bool>(false);
     }
-    return Result.err<bool>(new TarmacError(ErrorKind.InvalidData, E_NOT_A_BOOL, 0, CAPABILITY, "query"));
+    return Result.err<bool>(new TarmacError(ErrorKind.InvalidData, E_NOT_A_BOOL(), 0, CAPABILITY, "query"));
   }
 }
 
@@ -114,7 +114,7 @@ function isDigitAt(s: string, i: i32): bool {
 }
 
 function notNumber<T>(): Result<T> {
-  return Result.err<T>(new TarmacError(ErrorKind.InvalidData, E_NOT_A_NUMBER, 0, CAPABILITY, "query"));
+  return Result.err<T>(new TarmacError(ErrorKind.InvalidData, E_NOT_A_NUMBER(), 0, CAPABILITY, "query"));
 }
 
 /**
@@ -147,8 +147,8 @@ export class SqlRow {
  * ```
  */
 export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
-  if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY, 0, CAPABILITY, "query"));
-  if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE, 0, CAPABILITY, "query"));
+  if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY(), 0, CAPABILITY, "query"));
+  if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE(), 0, CAPABILITY, "query"));
   const text = bytes(query);
   const w = JsonWriter.request(((<usize>text.length + 2) / 3) * 4 + 16);
   w.startObject();
@@ -169,9 +169,9 @@ export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
   }
   const err = replyError(reply, r, st, CAPABILITY, "query", false);
   if (err) return Result.err<SqlRow[]>(err);
-  if (data === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA, st.code, CAPABILITY, "query"));
+  if (data === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA(), st.code, CAPABILITY, "query"));
   const rows = readRows(data, base64Columns);
-  if (rows === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS, st.code, CAPABILITY, "query"));
+  if (rows === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS(), st.code, CAPABILITY, "query"));
   return Result.ok<SqlRow[]>(rows);
 }
 

@@ -2,10 +2,12 @@
 // aborts end only the current request, and pooled instances keep serving.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { probeInstance, guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { Op, Kind, request } from "./probe.mjs";
 import { unknownOperation } from "./wire.mjs";
+import { MESSAGES, messagesModule } from "../scripts/messages.mjs";
 
 test("a handler error reaches the host through __guest_error, message intact", async () => {
   const { guest } = await probeInstance();
@@ -13,7 +15,7 @@ test("a handler error reaches the host through __guest_error, message intact", a
     const r = guest.call(request(Op.FAIL, message));
     assert.deepEqual([r.ok, r.trapped, r.error], [false, false, message]);
   }
-  assert.equal(guest.call(request(Op.FAIL, "")).error, "handler failed", "an empty message is replaced");
+  assert.equal(guest.call(request(Op.FAIL, "")).error, MESSAGES.E_HANDLER_FAILED, "an empty message is replaced");
 });
 
 test("an operation other than handler is answered as waPC's Go guest answers it (Tarmac's Bad Handler Route)", async () => {
@@ -32,6 +34,12 @@ test("a failed handler reaches an HTTP caller as Tarmac sends it: v0.10.0 an emp
     const ok = guest.call(request(Op.NOW));
     assert.deepEqual(host.httpAnswer(ok), { status: 200, body: ok.body });
   }
+});
+
+test("the SDK's messages: assembly/messages.ts is generated from scripts/messages.mjs and reaches the host intact", async () => {
+  assert.equal(readFileSync(new URL("../assembly/messages.ts", import.meta.url), "utf8"), messagesModule(), "run node scripts/messages.mjs");
+  const guest = await new TarmacHost().instantiate(guests.noHandler);
+  assert.equal(guest.call("x").error, MESSAGES.E_NO_HANDLER);
 });
 
 test("a module without a registered handler fails each call with a message saying what to do", async () => {
