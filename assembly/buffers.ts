@@ -52,35 +52,37 @@ export function requestSent(): void {
   if (scratchCap > SCRATCH_KEEP) { heap.free(scratch); scratch = 0; scratchCap = 0; }
 }
 
-// The binding, namespace and operation names of a host call, as UTF-8, in one reused buffer.
-let names: usize = 0;
-let namesCap: usize = 0;
+// Raw buffers reused from call to call, grown when too small (what they held is not kept):
+// slot 0 holds a host call's binding, namespace and operation names; slot 1 a small host reply.
+// Each slot is [address][capacity].
+const REUSED = memory.data(16);
+
+function reused(slot: usize, size: usize, least: usize): usize {
+  const at = REUSED + (slot << 3);
+  let ptr = load<usize>(at);
+  if (size > load<usize>(at, 4)) {
+    if (ptr) heap.free(ptr);
+    const cap = size < least ? least : size;
+    ptr = heap.alloc(cap);
+    store<usize>(at, ptr);
+    store<usize>(at, cap, 4);
+  }
+  return ptr;
+}
 
 /** A reused buffer of at least `size` bytes for a host call's names. `namesBuffer(32)` */
 export function namesBuffer(size: usize): usize {
-  if (size > namesCap) {
-    if (names) heap.free(names);
-    namesCap = size < 64 ? 64 : size;
-    names = heap.alloc(namesCap);
-  }
-  return names;
+  return reused(0, size, 64);
 }
 
 // ---- 2. Host replies -------------------------------------------------------------------------
 
 /** Replies of this many bytes or more get a managed buffer of their own (rule 2). */
 export const OWN_REPLY_FROM: usize = 1 << 16;
-let replyBuf: usize = 0;
-let replyCap: usize = 0;
 
 /** The reused buffer a small reply is read into, valid until the next host call. `smallReplyBuffer(120)` */
 export function smallReplyBuffer(len: usize): usize {
-  if (len > replyCap) {
-    if (replyBuf) heap.free(replyBuf);
-    replyCap = len < 256 ? 256 : len;
-    replyBuf = heap.alloc(replyCap);
-  }
-  return replyBuf;
+  return reused(1, len, 256);
 }
 
 /**
