@@ -1,6 +1,6 @@
 // Benchmark guest: key:value and base64 through tarmac-as, in loops inside one call.
 // request: [op u8][n u32][key length u32][key UTF-8][rest]
-import { handle, ok, fail, kv, Result } from "tarmac-as/assembly";
+import { handle, ok, fail, kv, Result, retainResponses } from "tarmac-as/assembly";
 import { encodeBase64To, decodeBase64To, base64EncodedLength, base64DecodedLength } from "tarmac-as/assembly/base64";
 export { __guest_call } from "tarmac-as/assembly";
 
@@ -30,6 +30,9 @@ handle((req: Uint8Array): Result<Uint8Array> => {
   } else if (op == 6) {
     const err = kv.set(key, rest);
     return err === null ? ok("") : fail(err.toString());
+  } else if (op == 7) {
+    // rest: [count u32][millis u32][budget u32], for retainResponses.
+    retainResponses(load<i32>(rest.dataStart), load<i32>(rest.dataStart + 4), <usize>load<u32>(rest.dataStart + 8));
   }
   return failures == 0 ? ok("") : fail("failures: " + failures.toString());
 });
