@@ -5,10 +5,12 @@
 // - v0.10.0: google.golang.org/protobuf's proto.Unmarshal. A known field with the wrong wire
 //   type is kept as an unknown field; unknown fields are consumed by protowire.ConsumeFieldValue,
 //   where a group closes only on the end-group tag of its own number (another number is an
-//   error); proto3 string fields must be valid UTF-8.
+//   error) and takes field numbers up to 2^31-1; proto3 string fields (map keys and values
+//   too) must be valid UTF-8; a varint's tenth byte must be 0 or 1.
 // - main: protobuf-go-lite's generated UnmarshalVT. A known field with the wrong wire type is
 //   an error; an end-group tag at the top level is an error; unknown fields are skipped by
-//   Skip(), which closes a group on *any* end-group tag and checks lengths only at the end.
+//   Skip(), which closes a group on *any* end-group tag and checks lengths only at the end. A
+//   map entry is read without wire type checks, and its key and value may reach past its end.
 
 /** The request messages of tarmac-project/protobuf-definitions: field number -> kind. */
 export const schemas = {
@@ -17,7 +19,7 @@ export const schemas = {
   "kvstore:delete": { 1: "string" },
   "kvstore:keys": { 1: "bool" },
   // HTTPClient: method, headers (a map: string -> string on v0.10.0, string -> Header on main), url, body, insecure.
-  "httpclient:call": { 1: "string", 2: "message", 3: "string", 4: "bytes", 5: "bool" },
+  "httpclient:call": { 1: "string", 2: "map", 3: "string", 4: "bytes", 5: "bool" },
   "sql:query": { 1: "bytes" },
   "sql:exec": { 1: "bytes" },
   "metrics:counter": { 1: "string" },
@@ -25,18 +27,22 @@ export const schemas = {
   "metrics:histogram": { 1: "string", 2: "double" },
 };
 
-const WIRE = { bool: 0, double: 1, string: 2, bytes: 2, message: 2 };
+const WIRE = { bool: 0, double: 1, string: 2, bytes: 2, map: 2 };
 const MAX_FIELD = 2 ** 29 - 1;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A varint at p: [value as BigInt, next position], or null when truncated or over 10 bytes. */
+/**
+ * A varint at p (protowire.ConsumeVarint): [value as BigInt, next position], or null when
+ * truncated, over 10 bytes, or over 64 bits (a tenth byte above 1).
+ */
 function varint(b, p) {
   let v = 0n;
   for (let i = 0; i < 10; i++) {
     if (p >= b.length) return null;
     const x = b[p++];
+    if (i === 9 && x > 1) return null;
     v |= BigInt(x & 0x7f) << BigInt(7 * i);
-    if (!(x & 0x80)) return [v & 0xffffffffffffffffn, p];
+    if (!(x & 0x80)) return [v, p];
   }
   return null;
 }
@@ -47,13 +53,16 @@ function isUtf8(b) {
 
 /**
  * proto.Unmarshal (v0.10.0) into a message of `schema`: { fieldNumber: [values] } (varints as
- * BigInt, fixed64 as 8-byte Buffers, length-delimited as Buffers), or null where it fails.
+ * BigInt, fixed64 as 8-byte Buffers, length-delimited as Buffers, map entries as { key, value }
+ * with Buffers), or null where it fails.
  */
 export function unmarshalV010(b, schema) {
   const fields = {};
   let p = 0;
   // protowire.ConsumeFieldValue: the length of one field's value, or -1. Groups nest without
-  // recursion here, up to protobuf-go's limit of 10,000.
+  // recursion here: the outer group starts at depth 10,000 (DefaultRecursionLimit), each nested
+  // group one lower, and a group below 0 fails, so 10,001 can be open. Inside a group, tags are
+  // read by ConsumeTag, which takes field numbers up to 2^31-1.
   const consumeValue = (num, type) => {
     const start = p;
     const scalar = (t) => {
@@ -71,8 +80,8 @@ export function unmarshalV010(b, schema) {
     if (type !== 3) return scalar(type) ? p - start : -1;
     const open = [num];
     while (open.length) {
-      if (open.length > 10000) return -1;
-      const t = tag(b, p);
+      if (open.length > 10001) return -1;
+      const t = tag(b, p, 2 ** 31 - 1);
       if (!t) return -1;
       p = t.next;
       if (t.type === 4) { if (open.pop() !== t.num) return -1; continue; }
@@ -94,6 +103,12 @@ export function unmarshalV010(b, schema) {
       else if (t.type === 1) value = Buffer.from(b.subarray(at, p));
       else { const l = varint(b, at); value = Buffer.from(b.subarray(l[1], p)); }
       if (kind === "string" && !isUtf8(value)) return null;
+      if (kind === "map") {
+        // consumeMap: the entry is read as a message { 1: key, 2: value } of proto3 strings.
+        const entry = unmarshalV010(value, { 1: "string", 2: "string" });
+        if (!entry) return null;
+        value = { key: entry[1]?.at(-1) ?? Buffer.alloc(0), value: entry[2]?.at(-1) ?? Buffer.alloc(0) };
+      }
       (fields[t.num] ??= []).push(value);
       continue;
     }
@@ -102,18 +117,20 @@ export function unmarshalV010(b, schema) {
   return fields;
 }
 
-// protowire.ConsumeTag: a valid field number (1 to 2^29-1) and its wire type.
-function tag(b, p) {
+// A tag: its field number (1 to `max`) and wire type. Messages take field numbers up to 2^29-1;
+// protowire.ConsumeTag alone (in groups) up to 2^31-1.
+function tag(b, p, max = MAX_FIELD) {
   const v = varint(b, p);
   if (!v) return null;
   const num = Number(v[0] >> 3n);
-  if (v[0] >> 3n > BigInt(MAX_FIELD) || num < 1) return null;
+  if (num > max || num < 1) return null;
   return { num, type: Number(v[0] & 7n), next: v[1] };
 }
 
 /**
  * UnmarshalVT (main) into a message of `schema`: { fieldNumber: [values] } as above, or null
- * where it fails. Strings are not checked for UTF-8.
+ * where it fails; a map entry's value is a Header's values (an array of Buffers) or null for
+ * none. Strings are not checked for UTF-8.
  */
 export function unmarshalVT(b, schema) {
   const fields = {};
@@ -121,11 +138,10 @@ export function unmarshalVT(b, schema) {
   let p = 0;
   while (p < l) {
     const pre = p;
-    const w = vtVarint(b, p);
-    if (!w) return null;
-    p = w[1];
-    const num = Number(BigInt.asIntN(32, w[0] >> 3n));
-    const type = Number(w[0] & 7n);
+    const t = vtTag(b, p);
+    if (!t) return null;
+    const { num, type } = t;
+    p = t.next;
     if (type === 4) return null; // "wiretype end group for non-group"
     if (num <= 0) return null; // "illegal tag"
     const kind = schema[num];
@@ -135,12 +151,13 @@ export function unmarshalVT(b, schema) {
       if (type === 0) { const v = vtVarint(b, p); if (!v) return null; value = v[0]; p = v[1]; }
       else if (type === 1) { if (p + 8 > l) return null; value = Buffer.from(b.subarray(p, p + 8)); p += 8; }
       else {
-        const n = vtVarint(b, p);
+        const n = vtBytes(b, p);
         if (!n) return null;
-        const len = BigInt.asIntN(64, n[0]);
-        if (len < 0n || n[1] + Number(len) > l) return null;
-        value = Buffer.from(b.subarray(n[1], n[1] + Number(len)));
-        p = n[1] + Number(len);
+        if (kind === "map") {
+          value = vtMapEntry(b, n[0], n[1]);
+          if (!value) return null;
+        } else value = Buffer.from(b.subarray(n[0], n[1]));
+        p = n[1];
       }
       (fields[num] ??= []).push(value);
       continue;
@@ -150,6 +167,57 @@ export function unmarshalVT(b, schema) {
     p = pre + skippy;
   }
   return fields;
+}
+
+// A tag as the generated code reads it: { num (as an int32), type, next }, or null.
+function vtTag(b, p) {
+  const w = vtVarint(b, p);
+  if (!w) return null;
+  return { num: Number(BigInt.asIntN(32, w[0] >> 3n)), type: Number(w[0] & 7n), next: w[1] };
+}
+
+// A length-delimited value at p: [start, end], or null where the generated code fails (a
+// negative length as int, or past the end of the buffer).
+function vtBytes(b, p) {
+  const n = vtVarint(b, p);
+  if (!n) return null;
+  const len = BigInt.asIntN(64, n[0]);
+  if (len < 0n || n[1] + Number(len) > b.length) return null;
+  return [n[1], n[1] + Number(len)];
+}
+
+// The generated map entry loop (HTTPClient.Headers: string -> Header) over b[start:end]: no wire
+// type checks; the key and the value's length are read against the whole buffer, so they may
+// reach past the entry (reading stops at its end, and the next field starts there); other
+// fields are skipped with Skip over the rest of the buffer and must end inside the entry.
+// Returns { key, value: a Header's values or null }, or null where it fails.
+function vtMapEntry(b, start, end) {
+  let key = Buffer.alloc(0);
+  let value = null;
+  let p = start;
+  while (p < end) {
+    const pre = p;
+    const t = vtTag(b, p);
+    if (!t) return null;
+    const num = t.num;
+    p = t.next;
+    if (num === 1 || num === 2) {
+      const n = vtBytes(b, p);
+      if (!n) return null;
+      if (num === 1) key = Buffer.from(b.subarray(n[0], n[1]));
+      else {
+        const header = unmarshalVT(b.subarray(n[0], n[1]), { 1: "string" }); // Header.UnmarshalVT
+        if (!header) return null;
+        value = header[1] ?? [];
+      }
+      p = n[1];
+      continue;
+    }
+    const skippy = vtSkip(b.subarray(pre));
+    if (skippy === null || pre + skippy > end) return null;
+    p = pre + skippy;
+  }
+  return { key, value };
 }
 
 // The generated varint loop: up to 64 bits of shift, no limit on the last byte.
