@@ -13,8 +13,9 @@
 //    can run on this instance while the response is still being read. The body a handler
 //    returns therefore belongs to the SDK from then on, and the SDK keeps it (by reference, no
 //    copy) while the retention policy says: the last `count` responses, and any younger than
-//    `millis`, within `budgetBytes` (the oldest go first; the newest is always kept until the
-//    next request starts). `retainResponses` tunes it from the entry file.
+//    `millis`, within `budgetBytes` (the oldest go first; the newest is always kept, so every
+//    response outlives the whole of the next request). `retainResponses` tunes it from the
+//    entry file.
 // 4. Garbage is collected as each request starts, after rule 3 has let go of what it no longer
 //    keeps; never as a request ends, since the response is read after `__guest_call` returns.
 
