@@ -116,7 +116,9 @@ export function guestError(message: string): void {
 }
 
 /**
- * A successful response: a string (sent as UTF-8), a Uint8Array or an ArrayBuffer.
+ * A successful response: a string (sent as UTF-8), a Uint8Array or an ArrayBuffer. The body
+ * then belongs to the SDK: Tarmac may still be sending it after later requests have started
+ * (buffers.ts, rule 3), so do not change it afterwards.
  *
  * ```ts
  * return ok("done");
