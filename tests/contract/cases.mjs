@@ -1,0 +1,72 @@
+// The conformance cases, written once and run on either host: the test host (each profile) in
+// `npm test`, and a real Tarmac with `npm run conformance` when TARMAC_BIN is given. Each case
+// runs on an empty key:value store; each step is one kv-probe request and what the SDK must
+// answer. Recorded on real Tarmac, a case's host calls (request, reply, error) become the
+// contract the test host must keep (tests/contract/<version>/).
+import { Op, Kind } from "../probe.mjs";
+import { MESSAGES } from "../../scripts/messages.mjs";
+
+const TWEET = "Tweet about Tarmac if you think it's awesome.";
+const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+const pattern = (n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + (i >> 8)) & 255));
+
+// Keys that JSON escapes, that protobuf decoders trip on, and that are long.
+export const ADVERSARIAL_KEYS = [
+  "myKey", "a", "key with spaces", "quote \" backslash \\ slash /", "new\nline\ttab\r", "\u0000\u001f\u007f",
+  "ünïcödé ✓", "😀 𝄞", "\u2028\u2029\ufeff", "{\"key\":\"inner\"}", "\",\"data\":\"eA==", "<&>'",
+  "a".repeat(102) + "|b " + "a".repeat(30), "$,4<DLT\\dlt|".repeat(20), "k".repeat(10000),
+];
+
+const ok = { kind: Kind.OK };
+const step = (op, key, extra = {}) => ({ op, key, ...extra });
+
+export const CASES = [
+  {
+    name: "the documented example: set, get, delete, then get is NotFound",
+    steps: [
+      step(Op.SET, "myKey", { value: Buffer.from(TWEET), expect: ok }),
+      step(Op.GET, "myKey", { expect: { ...ok, value: Buffer.from(TWEET) } }),
+      step(Op.DELETE, "myKey", { expect: ok }),
+      step(Op.GET, "myKey", { expect: { kind: Kind.NotFound, code: 404, message: "Unable to fetch key myKey - nil value returned from database" } }),
+    ],
+  },
+  {
+    name: "deleting a key that does not exist succeeds",
+    steps: [step(Op.DELETE, "never-set", { expect: ok })],
+  },
+  {
+    name: "keys of an empty store is an empty list",
+    steps: [step(Op.KEYS, "", { expect: { ...ok, keys: [] } })],
+  },
+  {
+    name: "keys lists every key",
+    steps: [
+      step(Op.SET, "k1", { value: Buffer.from("1"), expect: ok }),
+      step(Op.SET, "k2", { value: Buffer.from("2"), expect: ok }),
+      step(Op.SET, "k3", { value: Buffer.from("3"), expect: ok }),
+      step(Op.KEYS, "", { expect: { ...ok, keys: ["k1", "k2", "k3"] } }),
+    ],
+  },
+  {
+    name: "adversarial keys round-trip exactly",
+    steps: ADVERSARIAL_KEYS.flatMap((key, i) => [
+      step(Op.SET, key, { value: Buffer.from(`value ${i}`), expect: ok }),
+      step(Op.GET, key, { expect: { ...ok, value: Buffer.from(`value ${i}`) } }),
+      step(Op.DELETE, key, { expect: ok }),
+    ]),
+  },
+  {
+    name: "binary values round-trip exactly (1 B to 1 MiB, every byte value)",
+    steps: [Buffer.from([0]), allBytes, pattern(65536), pattern(1 << 20)].flatMap((value, i) => [
+      step(Op.SET, `bin${i}`, { value, expect: ok }),
+      step(Op.GET, `bin${i}`, { expect: { ...ok, value } }),
+    ]),
+  },
+  {
+    name: "input Tarmac would reject is refused before any host call",
+    steps: [
+      step(Op.GET, "", { expect: { kind: Kind.InvalidInput, message: MESSAGES.E_EMPTY_KEY } }),
+      step(Op.SET, "k", { value: Buffer.alloc(0), expect: { kind: Kind.InvalidInput, message: MESSAGES.E_EMPTY_VALUE } }),
+    ],
+  },
+];
