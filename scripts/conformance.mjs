@@ -18,7 +18,8 @@ import { startTarmac } from "../bench/tarmac-http.mjs";
 import { TarmacHost } from "../tests/host/tarmac-host.mjs";
 import { MemoryStore } from "../tests/host/kvstore.mjs";
 import { CASES } from "../tests/contract/cases.mjs";
-import { runCase, toRecording, replay } from "../tests/contract/runner.mjs";
+import { runCase, toRecording, replay, testHostTarget } from "../tests/contract/runner.mjs";
+import { guests } from "../tests/guests.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 
 process.removeAllListeners("warning");
@@ -27,15 +28,14 @@ const record = process.argv.includes("--record");
 const as = arg("--as");
 const commit = arg("--commit") ?? "";
 if (record && !["v0.10.0", "main"].includes(as)) throw new Error("--record needs --as v0.10.0 or --as main (the profile the recording is replayed with)");
-const wasm = join(root, "tests", "build", "kv-probe.wasm");
 let failures = 0;
 
-/** Runs every case with `send`; prints one line each; resolves to [{ name, exchanges }]. */
-async function runAll(label, send) {
+/** Runs the cases on `guest` with `target`; prints one line each; resolves to [{ name, result }]. */
+async function runAll(label, target, guest) {
   const results = [];
-  for (const c of CASES) {
+  for (const c of CASES.filter((x) => x.guest === guest)) {
     try {
-      results.push({ name: c.name, exchanges: await runCase(send, c) });
+      results.push({ name: c.name, result: await runCase(target, c) });
       console.log(`  ok      ${label}: ${c.name}`);
     } catch (e) {
       failures++;
@@ -45,12 +45,13 @@ async function runAll(label, send) {
   return results;
 }
 
-/** Sends 2,000 gets and sets through `send`; every answer must be right. */
-async function reuse(label, send) {
+/** Sends 2,000 gets and sets with `target`; every answer must be right. */
+async function reuse(label, target) {
   let wrong = 0;
   for (let i = 0; i < 2000; i++) {
     const key = `reuse-${i % 50}`;
-    const d = decode(await send(i % 2 ? request(Op.GET, key) : request(Op.SET, key, Buffer.from(`v${i}`))));
+    const r = await target.send(i % 2 ? request(Op.GET, key) : request(Op.SET, key, Buffer.from(`v${i}`)));
+    const d = r.status === 200 ? decode(r.body) : { kind: -1 };
     if (d.kind !== Kind.OK && !(d.kind === Kind.NotFound && i % 2)) wrong++;
   }
   if (wrong) failures++;
@@ -58,22 +59,36 @@ async function reuse(label, send) {
 }
 
 /** A get with the key:value store switched off must be Unavailable. */
-async function switchedOff(label, send) {
-  const d = decode(await send(request(Op.GET, "k")));
-  const good = d.kind === Kind.Unavailable;
+async function switchedOff(label, target) {
+  const r = await target.send(request(Op.GET, "k"));
+  const d = decode(r.body);
+  const good = r.status === 200 && d.kind === Kind.Unavailable;
   if (!good) failures++;
   console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: key:value switched off gives ${kindName(d.kind)}`);
+}
+
+/** Writes a recording (when --record) and says whether the test host answers the same. */
+async function save(results, store, emptyKeys) {
+  const total = CASES.filter((c) => (store === "capabilities" ? c.guest === "caps" : c.guest === "probe")).length;
+  if (!record || results.length !== total) return;
+  const recording = toRecording({ tarmac: as, commit, profile: as, store, emptyKeys, results });
+  const differences = await replay(recording);
+  mkdirSync(join(root, "tests", "contract", "recordings"), { recursive: true });
+  const file = join(root, "tests", "contract", "recordings", `${as}-${store}.json`);
+  writeFileSync(file, JSON.stringify(recording, null, 1) + "\n");
+  console.log(`  recorded ${file}${differences.length ? `; the test host differs on ${differences.length}:\n${differences.join("\n")}` : "; the test host answers the same"}`);
 }
 
 // ---- the test host ----------------------------------------------------------------------------
 for (const profile of ["v0.10.0", "main"]) {
   const host = new TarmacHost({ profile, store: new MemoryStore() });
-  const pool = await host.pool(wasm, 2);
-  const send = async (bytes) => { const r = pool.invoke(bytes); if (!r.ok) throw new Error(r.error); return r.read(); };
-  await runAll(`test host ${profile}`, send);
-  await reuse(`test host ${profile}`, send);
-  const off = await new TarmacHost({ profile, kvstore: false }).instantiate(wasm);
-  await switchedOff(`test host ${profile}`, async (bytes) => off.call(bytes).body);
+  const pool = await host.pool(guests.probe, 2);
+  const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
+  await runAll(`test host ${profile}`, target, "probe");
+  await reuse(`test host ${profile}`, target);
+  await runAll(`test host ${profile}`, testHostTarget(host, await host.instantiate(guests.caps)), "caps");
+  const offHost = new TarmacHost({ profile, kvstore: false });
+  await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)));
 }
 
 // ---- a real Tarmac ----------------------------------------------------------------------------
@@ -97,32 +112,23 @@ if (!bin) {
     redis = null;
     console.log("real Tarmac, redis: skipped; install Debian's redis-server to run the cases on a Redis store");
   }
-  const http = (base) => async (bytes) => {
-    const r = await fetch(`${base}/`, { method: "POST", body: bytes });
-    if (r.status !== 200) throw new Error(`Tarmac answered HTTP ${r.status}`);
-    return Buffer.from(await r.arrayBuffer());
+  const http = (base) => ({
+    send: async (bytes) => { const r = await fetch(`${base}/`, { method: "POST", body: bytes }); return { status: r.status, body: Buffer.from(await r.arrayBuffer()) }; },
+    metrics: async () => (await fetch(`${base}/metrics`)).text(),
+  });
+  const started = async (wasm, env, work) => {
+    const tarmac = await startTarmac(bin, wasm, { APP_WASM_POOL_SIZE: "2", ...env });
+    try { await work(http(tarmac.base)); } finally { tarmac.child.kill(); }
   };
   try {
     for (const store of stores) {
-      const tarmac = await startTarmac(bin, wasm, { APP_WASM_POOL_SIZE: "2", ...store.env });
-      try {
-        const send = http(tarmac.base);
-        const results = await runAll(`Tarmac ${store.name}`, send);
-        await reuse(`Tarmac ${store.name}`, send);
-        if (record && results.length === CASES.length) {
-          const recording = toRecording({ tarmac: as, commit, profile: as, store: store.name, emptyKeys: store.emptyKeys, results });
-          const differences = await replay(recording);
-          mkdirSync(join(root, "tests", "contract", "recordings"), { recursive: true });
-          const file = join(root, "tests", "contract", "recordings", `${as}-${store.name}.json`);
-          writeFileSync(file, JSON.stringify(recording, null, 1) + "\n");
-          console.log(`  recorded ${file}${differences.length ? `; the test host differs on ${differences.length}:\n${differences.join("\n")}` : "; the test host answers the same"}`);
-        }
-      } finally {
-        tarmac.child.kill();
-      }
+      await started(guests.probe, store.env, async (target) => {
+        await save(await runAll(`Tarmac ${store.name}`, target, "probe"), store.name, store.emptyKeys);
+        await reuse(`Tarmac ${store.name}`, target);
+      });
     }
-    const off = await startTarmac(bin, wasm, { APP_ENABLE_KVSTORE: "false" });
-    try { await switchedOff("Tarmac", http(off.base)); } finally { off.child.kill(); }
+    await started(guests.caps, {}, async (target) => save(await runAll("Tarmac", target, "caps"), "capabilities", null));
+    await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff("Tarmac", target));
   } finally {
     redis?.kill();
     rmSync(dir, { recursive: true, force: true });

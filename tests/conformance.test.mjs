@@ -10,15 +10,14 @@ import { guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { MemoryStore } from "./host/kvstore.mjs";
 import { CASES } from "./contract/cases.mjs";
-import { runCase, replay } from "./contract/runner.mjs";
+import { runCase, replay, testHostTarget } from "./contract/runner.mjs";
 
 for (const profile of ["v0.10.0", "main"]) {
   for (const emptyKeys of [null, []]) {
     test(`conformance on the test host, profile ${profile}, keys of an empty store ${JSON.stringify(emptyKeys)}`, async () => {
       const host = new TarmacHost({ profile, store: new MemoryStore({ emptyKeys }) });
-      const guest = await host.instantiate(guests.probe);
-      guest.recordHostCalls = false;
-      for (const c of CASES) await runCase(async (bytes) => { const r = guest.call(bytes); assert.ok(r.ok, r.error); return r.body; }, c);
+      const instances = { probe: await host.instantiate(guests.probe), caps: await host.instantiate(guests.caps) };
+      for (const c of CASES) await runCase(testHostTarget(host, instances[c.guest]), c);
     });
   }
 }

@@ -3,7 +3,8 @@
 // runs on an empty key:value store; each step is one kv-probe request and what the SDK must
 // answer. Recorded on real Tarmac, a case's host calls (request, reply, error) become the
 // contract the test host must keep (tests/contract/<version>/).
-import { Op, Kind } from "../probe.mjs";
+import { Op, Kind, request } from "../probe.mjs";
+import { CapsOp, capsRequest, f64 } from "../caps.mjs";
 import { MESSAGES } from "../../scripts/messages.mjs";
 
 const TWEET = "Tweet about Tarmac if you think it's awesome.";
@@ -18,11 +19,17 @@ export const ADVERSARIAL_KEYS = [
 ];
 
 const ok = { kind: Kind.OK };
-const step = (op, key, extra = {}) => ({ op, key, ...extra });
+// A kv-probe request and what the SDK must answer.
+const step = (op, key, { value = Buffer.alloc(0), expect }) => ({ req: request(op, key, value), expect });
+// A caps-probe request and what the SDK must answer (or, with `expect.http`, the HTTP answer).
+const caps = (op, name, { rest = Buffer.alloc(0), expect }) => ({ req: capsRequest(op, name, rest), expect });
+const utf16 = (s) => Buffer.from(s, "utf16le");
 
+// Each case runs on one guest: kv-probe with an emptied key:value store (`store: true`), or
+// caps-probe. A step with `scrape` checks a line of the /metrics page instead of a request.
 export const CASES = [
   {
-    name: "the documented example: set, get, delete, then get is NotFound",
+    name: "the documented example: set, get, delete, then get is NotFound", guest: "probe", store: true,
     steps: [
       step(Op.SET, "myKey", { value: Buffer.from(TWEET), expect: ok }),
       step(Op.GET, "myKey", { expect: { ...ok, value: Buffer.from(TWEET) } }),
@@ -31,15 +38,15 @@ export const CASES = [
     ],
   },
   {
-    name: "deleting a key that does not exist succeeds",
+    name: "deleting a key that does not exist succeeds", guest: "probe", store: true,
     steps: [step(Op.DELETE, "never-set", { expect: ok })],
   },
   {
-    name: "keys of an empty store is an empty list",
+    name: "keys of an empty store is an empty list", guest: "probe", store: true,
     steps: [step(Op.KEYS, "", { expect: { ...ok, keys: [] } })],
   },
   {
-    name: "keys lists every key",
+    name: "keys lists every key", guest: "probe", store: true,
     steps: [
       step(Op.SET, "k1", { value: Buffer.from("1"), expect: ok }),
       step(Op.SET, "k2", { value: Buffer.from("2"), expect: ok }),
@@ -48,7 +55,7 @@ export const CASES = [
     ],
   },
   {
-    name: "adversarial keys round-trip exactly",
+    name: "adversarial keys round-trip exactly", guest: "probe", store: true,
     steps: ADVERSARIAL_KEYS.flatMap((key, i) => [
       step(Op.SET, key, { value: Buffer.from(`value ${i}`), expect: ok }),
       step(Op.GET, key, { expect: { ...ok, value: Buffer.from(`value ${i}`) } }),
@@ -56,17 +63,52 @@ export const CASES = [
     ]),
   },
   {
-    name: "binary values round-trip exactly (1 B to 1 MiB, every byte value)",
+    name: "binary values round-trip exactly (1 B to 1 MiB, every byte value)", guest: "probe", store: true,
     steps: [Buffer.from([0]), allBytes, pattern(65536), pattern(1 << 20)].flatMap((value, i) => [
       step(Op.SET, `bin${i}`, { value, expect: ok }),
       step(Op.GET, `bin${i}`, { expect: { ...ok, value } }),
     ]),
   },
   {
-    name: "input Tarmac would reject is refused before any host call",
+    name: "input Tarmac would reject is refused before any host call", guest: "probe", store: true,
     steps: [
       step(Op.GET, "", { expect: { kind: Kind.InvalidInput, message: MESSAGES.E_EMPTY_KEY } }),
       step(Op.SET, "k", { value: Buffer.alloc(0), expect: { kind: Kind.InvalidInput, message: MESSAGES.E_EMPTY_VALUE } }),
     ],
+  },
+  {
+    name: "logger: every level is accepted, the message passed as it is",
+    guest: "caps",
+    steps: ["info", "warn", "error", "debug", "trace"].map((level) => caps(CapsOp.LOG, level, { rest: utf16(`${level}: ünïcödé "quoted" $,4<DLT\\dlt|`), expect: ok })),
+  },
+  {
+    name: "metrics: counter, gauge and histogram, as /metrics shows them",
+    guest: "caps",
+    steps: [
+      caps(CapsOp.COUNTER, "conformance_hits", { expect: ok }),
+      caps(CapsOp.COUNTER, "conformance_hits", { expect: ok }),
+      caps(CapsOp.GAUGE_INC, "conformance_in_flight", { expect: ok }),
+      caps(CapsOp.GAUGE_INC, "conformance_in_flight", { expect: ok }),
+      caps(CapsOp.GAUGE_DEC, "conformance_in_flight", { expect: ok }),
+      caps(CapsOp.HISTOGRAM, "conformance_seconds", { rest: f64(0.25), expect: ok }),
+      caps(CapsOp.HISTOGRAM, "conformance_seconds", { rest: f64(1.5), expect: ok }),
+      { scrape: /^conformance_hits 2$/m },
+      { scrape: /^conformance_in_flight 1$/m },
+      { scrape: /^conformance_seconds_count 2$/m },
+      { scrape: /^conformance_seconds_sum 1.75$/m },
+    ],
+  },
+  {
+    name: "metrics: a name used before for another type is a Conflict",
+    guest: "caps",
+    steps: [
+      caps(CapsOp.COUNTER, "conformance_taken", { expect: ok }),
+      caps(CapsOp.GAUGE_INC, "conformance_taken", { expect: { kind: Kind.Conflict, message: "metric name in use" } }),
+    ],
+  },
+  {
+    name: "a failed handler is HTTP 500 for its caller",
+    guest: "caps",
+    steps: [caps(CapsOp.ECHO, "fail", { expect: { http: 500 } })],
   },
 ];

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { guests } from "../guests.mjs";
 import { CASES } from "./cases.mjs";
 
-const PROBE = guests.probe;
+
 
 const RECORDED = 20;
 
@@ -44,24 +44,41 @@ function keysOf(rest) {
   return keys;
 }
 
-/** Empties the store through the SDK (not recorded): keys, then a delete for each. */
-export async function emptyStore(send) {
-  const d = decode(await send(request(Op.KEYS)));
+/**
+ * Empties the store through the SDK (not recorded): keys, then a delete for each.
+ * `target.send(bytes)` resolves to { status, body }, the HTTP answer to one request.
+ */
+export async function emptyStore(target) {
+  const answer = async (req) => { const r = await target.send(req); assert.equal(r.status, 200); return decode(r.body); };
+  const d = await answer(request(Op.KEYS));
   assert.equal(d.kind, Kind.OK, `keys before the case: ${d.message}`);
-  for (const key of keysOf(d.rest)) assert.equal(decode(await send(request(Op.DELETE, key))).kind, Kind.OK);
+  for (const key of keysOf(d.rest)) assert.equal((await answer(request(Op.DELETE, key))).kind, Kind.OK);
 }
 
 /**
- * Runs one case on an empty store and checks each step; resolves to the host calls it made, in
- * order (each step's, concatenated).
+ * Runs one case and checks each step. `target` is { send(bytes) -> { status, body }, metrics()
+ * -> the /metrics text }. Resolves to { exchanges: every host call, in order, answers: the HTTP
+ * answers of the steps that expect one }.
  */
-export async function runCase(send, c) {
-  await emptyStore(send);
+export async function runCase(target, c) {
+  if (c.store) await emptyStore(target);
   const exchanges = [];
+  const answers = [];
   for (const [i, s] of c.steps.entries()) {
-    const { inner, exchanges: calls } = decodeRecorded(await send(Buffer.concat([Buffer.from([RECORDED]), request(s.op, s.key, s.value ?? Buffer.alloc(0))])));
-    const d = decode(inner);
     const where = `${c.name}, step ${i + 1}`;
+    if (s.scrape) {
+      assert.match(await target.metrics(), s.scrape, `${where}: /metrics`);
+      continue;
+    }
+    const r = await target.send(Buffer.concat([Buffer.from([RECORDED]), s.req]));
+    if (s.expect.http !== undefined) {
+      assert.equal(r.status, s.expect.http, where);
+      answers.push({ step: i + 1, status: r.status, body: r.body });
+      continue;
+    }
+    assert.equal(r.status, 200, `${where}: HTTP ${r.status} ${r.body}`);
+    const { inner, exchanges: calls } = decodeRecorded(r.body);
+    const d = decode(inner);
     assert.equal(kindName(d.kind), kindName(s.expect.kind), `${where}: ${d.message}`);
     if (s.expect.code !== undefined) assert.equal(d.code, s.expect.code, where);
     if (s.expect.message !== undefined) assert.equal(d.message, s.expect.message, where);
@@ -69,7 +86,15 @@ export async function runCase(send, c) {
     if (s.expect.keys !== undefined) assert.deepEqual(keysOf(d.rest).sort(), [...s.expect.keys].sort(), where);
     exchanges.push(...calls);
   }
-  return exchanges;
+  return { exchanges, answers };
+}
+
+/** A test host target for `guest` on `host`: HTTP answers as that host's Tarmac version gives them. */
+export function testHostTarget(host, guest) {
+  return {
+    send: async (bytes) => host.httpAnswer(guest.call(bytes)),
+    metrics: async () => host.metrics.exposition(),
+  };
 }
 
 /**
@@ -96,28 +121,34 @@ export function encodeExchange(e) {
   return { namespace: e.namespace, operation: e.operation, request: encodeBody(e.request), ok: e.ok, reply: encodeBody(normalizeReply(e)), error: e.error };
 }
 
+// One recorded or replayed case, as a recording keeps it.
+function encodeCase(name, { exchanges, answers }) {
+  return { name, exchanges: exchanges.map(encodeExchange), answers: answers.map((a) => ({ step: a.step, status: a.status, body: encodeBody(a.body) })) };
+}
+
 /**
  * Replays a recording on the test host: each case runs again, on a test host of the recorded
  * profile whose empty store answers `keys` as the recorded backend did, and every host call must
- * carry the same request and get the same answer as on the real Tarmac. Returns the
- * differences, readable.
+ * carry the same request and get the same answer as on the real Tarmac, and every HTTP answer
+ * recorded must be the same. Returns the differences, readable.
  */
 export async function replay(recording) {
   const host = new TarmacHost({ profile: recording.profile, store: new MemoryStore({ emptyKeys: recording.emptyKeys }) });
-  const guest = await host.instantiate(PROBE);
-  guest.recordHostCalls = false;
-  const send = async (bytes) => { const r = guest.call(bytes); if (!r.ok) throw new Error(r.error); return r.body; };
+  const instances = {};
   const differences = [];
   for (const recorded of recording.cases) {
     const c = CASES.find((x) => x.name === recorded.name);
     if (!c) { differences.push(`${recorded.name}: no such case in tests/contract/cases.mjs`); continue; }
-    const got = (await runCase(send, c)).map(encodeExchange);
-    const count = Math.max(got.length, recorded.exchanges.length);
-    for (let i = 0; i < count; i++) {
-      const want = recorded.exchanges[i], have = got[i];
-      if (JSON.stringify(want) === JSON.stringify(have)) continue;
-      const show = (e) => (e ? `${e.namespace}:${e.operation} ${JSON.stringify(e.request.text ?? e.request.head)} -> ${e.ok ? "ok" : `failed "${e.error}"`} ${JSON.stringify(e.reply.text ?? e.reply)}` : "(no host call)");
-      differences.push(`${c.name}, host call ${i + 1}:\n  real Tarmac: ${show(want)}\n  test host:   ${show(have)}`);
+    instances[c.guest] ??= await host.instantiate(guests[c.guest]);
+    const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c));
+    const show = (e) => (e ? `${e.namespace}:${e.operation} ${JSON.stringify(e.request.text ?? e.request.head)} -> ${e.ok ? "ok" : `failed "${e.error}"`} ${JSON.stringify(e.reply.text ?? e.reply)}` : "(no host call)");
+    for (let i = 0; i < Math.max(got.exchanges.length, recorded.exchanges.length); i++) {
+      const want = recorded.exchanges[i], have = got.exchanges[i];
+      if (JSON.stringify(want) !== JSON.stringify(have)) differences.push(`${c.name}, host call ${i + 1}:\n  real Tarmac: ${show(want)}\n  test host:   ${show(have)}`);
+    }
+    for (let i = 0; i < Math.max(got.answers.length, recorded.answers.length); i++) {
+      const want = recorded.answers[i], have = got.answers[i];
+      if (JSON.stringify(want) !== JSON.stringify(have)) differences.push(`${c.name}, HTTP answer ${i + 1}:\n  real Tarmac: ${JSON.stringify(want)}\n  test host:   ${JSON.stringify(have)}`);
     }
   }
   return differences;
@@ -126,8 +157,8 @@ export async function replay(recording) {
 /** A recording as stored in tests/contract/recordings/<version>-<store>.json. */
 export function toRecording({ tarmac, commit, profile, store, emptyKeys, results }) {
   return {
-    note: "Host calls of the conformance cases on a real Tarmac, as the guest saw them: request, whether the call succeeded, reply and error text. Bodies over 4 KiB are kept as length and SHA-256. Normalised where Tarmac is not deterministic: the keys of a `keys` reply are sorted. Made by `npm run conformance -- --record --as <profile>`.",
+    note: "Host calls of the conformance cases on a real Tarmac, as the guest saw them: request, whether the call succeeded, reply and error text; and the HTTP answers of the steps that expect one. Bodies over 4 KiB are kept as length and SHA-256. Normalised where Tarmac is not deterministic: the keys of a `keys` reply are sorted. Made by `npm run conformance -- --record --as <profile>`.",
     tarmac, commit, profile, store, emptyKeys,
-    cases: results.map(({ name, exchanges }) => ({ name, exchanges: exchanges.map(encodeExchange) })),
+    cases: results.map(({ name, result }) => encodeCase(name, result)),
   };
 }

@@ -3,6 +3,7 @@
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
 import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, SqlValue, kv, setHostCall, HostReply, base64Encode } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
+import { recorded } from "./recording";
 
 const HTTP: u8 = 9, SQL: u8 = 10, MYSQL: u8 = 11, FAKE_HOST: u8 = 12;
 
@@ -39,7 +40,9 @@ function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Ui
   return ok(out);
 }
 
-handle((req: Uint8Array): Result<Uint8Array> => {
+handle((req: Uint8Array): Result<Uint8Array> => recorded(req, run));
+
+function run(req: Uint8Array): Result<Uint8Array> {
   if (req.length < 5) return fail("short request");
   const op = req[0];
   const nameLen = <i32>load<u32>(req.dataStart + 1);
@@ -162,7 +165,7 @@ handle((req: Uint8Array): Result<Uint8Array> => {
     return reply(null, Uint8Array.wrap(String.UTF8.encode(out + "]")));
   }
   return fail("unknown op");
-});
+}
 
 // JSON string escaping for the test's report (the SDK's own writer is internal).
 function quote(s: string): string {

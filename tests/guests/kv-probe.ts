@@ -6,8 +6,7 @@
 
 import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode, now, retainResponses, retainedCount, retainedBytes } from "tarmac-as/assembly";
 import { requestCapacity } from "tarmac-as/assembly/buffers";
-import { callHost } from "tarmac-as/assembly/host";
-import { setHostCall, HostReply } from "tarmac-as/assembly";
+import { recorded } from "./recording";
 export { __guest_call } from "tarmac-as/assembly";
 
 const GET: u8 = 1, SET: u8 = 2, DELETE: u8 = 3, KEYS: u8 = 4, GET_STRING: u8 = 5, SET_STRING: u8 = 6;
@@ -37,7 +36,6 @@ class Out {
   bytes(p: usize, n: usize): void { memory.copy(this.room(<i32>n), p, n); }
   utf8(s: string): void { const b = String.UTF8.encode(s); this.u32(b.byteLength); this.bytes(changetype<usize>(b), b.byteLength); }
   utf16(s: string): void { this.bytes(changetype<usize>(s), s.length << 1); }
-  utf16ascii(s: string): void { for (let i = 0; i < s.length; i++) this.u8(<u8>s.charCodeAt(i)); }
   result(): Result<Uint8Array> { return ok(this.buf.subarray(0, this.len)); }
 }
 
@@ -46,49 +44,7 @@ function header(out: Out, e: TarmacError | null): void {
   out.u8(<u8>e.kind); out.u32(<u32>e.code); out.utf8(e.message);
 }
 
-// RECORDED: runs the probe request in `rest` and answers [its response length u32][its response]
-// followed by every host call it made, as the host answered it:
-// ([namespace length u8][namespace][operation length u8][operation][request length u32][request]
-//  [ok u8][reply length u32][reply][error length u32][error UTF-8])*.
-// The calls go to the real host through a setHostCall wrapper, so the same record comes from
-// the test host and from a real Tarmac.
-const RECORDED: u8 = 20;
-let exchanges: Out | null = null;
-
-function recordingHost(binding: string, namespace: string, operation: string, payload: ArrayBuffer): HostReply {
-  setHostCall(null);
-  const r = callHost(binding, namespace, operation, changetype<usize>(payload), payload.byteLength);
-  setHostCall(recordingHost);
-  const body = new ArrayBuffer(<i32>r.bodyLen);
-  memory.copy(changetype<usize>(body), r.bodyPtr, r.bodyLen);
-  const log = exchanges!;
-  log.u8(<u8>namespace.length); log.utf16ascii(namespace);
-  log.u8(<u8>operation.length); log.utf16ascii(operation);
-  log.u32(payload.byteLength); log.bytes(changetype<usize>(payload), payload.byteLength);
-  log.u8(r.ok ? 1 : 0);
-  log.u32(body.byteLength); log.bytes(changetype<usize>(body), body.byteLength);
-  log.utf8(r.error);
-  const copy = HostReply.of(r.ok, body, r.error);
-  copy.tooLarge = r.tooLarge;
-  return copy;
-}
-
-handle((req: Uint8Array): Result<Uint8Array> => {
-  if (req.length >= 1 && req[0] == RECORDED) {
-    exchanges = new Out();
-    setHostCall(recordingHost);
-    const inner = run(req.subarray(1));
-    setHostCall(null);
-    const out = new Out();
-    if (inner.isErr) return inner;
-    const body = inner.value;
-    out.u32(body.length); out.bytes(body.dataStart, body.length);
-    const log = exchanges!;
-    out.bytes(log.buf.dataStart, log.len);
-    return out.result();
-  }
-  return run(req);
-});
+handle((req: Uint8Array): Result<Uint8Array> => recorded(req, run));
 
 function run(req: Uint8Array): Result<Uint8Array> {
   if (req.length < 5) return Result.fail<Uint8Array>("short request: " + req.length.toString() + " bytes");
