@@ -18,7 +18,7 @@ import { startTarmac } from "../bench/tarmac-http.mjs";
 import { TarmacHost } from "../tests/host/tarmac-host.mjs";
 import { MemoryStore } from "../tests/host/kvstore.mjs";
 import { CASES } from "../tests/contract/cases.mjs";
-import { runCase, toRecording, replay, testHostTarget } from "../tests/contract/runner.mjs";
+import { runCase, toRecording, replay, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
 import { guests } from "../tests/guests.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 
@@ -86,6 +86,7 @@ for (const profile of ["v0.10.0", "main"]) {
   const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
   await runAll(`test host ${profile}`, target, "probe");
   await reuse(`test host ${profile}`, target);
+  await routeEcho(host);
   await runAll(`test host ${profile}`, testHostTarget(host, await host.instantiate(guests.caps)), "caps");
   const offHost = new TarmacHost({ profile, kvstore: false });
   await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)));
@@ -127,7 +128,12 @@ if (!bin) {
         await reuse(`Tarmac ${store.name}`, target);
       });
     }
-    await started(guests.caps, {}, async (target) => save(await runAll("Tarmac", target, "caps"), "capabilities", null));
+    // caps-probe on "/" and, through a `function` route, as "echo" (tarmac.json).
+    const config = join(dir, "tarmac.json");
+    const fn = { filepath: guests.caps, pool_size: 2 };
+    writeFileSync(config, JSON.stringify({ services: { conformance: { name: "conformance", functions: { caps: fn, echo: fn },
+      routes: [{ type: "http", path: "/", methods: ["POST"], function: "caps" }, { type: "function", function: "echo" }] } } }));
+    await started(guests.caps, { APP_WASM_FUNCTION_CONFIG: config }, async (target) => save(await runAll("Tarmac", target, "caps"), "capabilities", null));
     await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff("Tarmac", target));
   } finally {
     redis?.kill();

@@ -10,13 +10,14 @@ import { guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { MemoryStore } from "./host/kvstore.mjs";
 import { CASES } from "./contract/cases.mjs";
-import { runCase, replay, testHostTarget } from "./contract/runner.mjs";
+import { runCase, replay, testHostTarget, routeEcho } from "./contract/runner.mjs";
 
 for (const profile of ["v0.10.0", "main"]) {
   for (const emptyKeys of [null, []]) {
     test(`conformance on the test host, profile ${profile}, keys of an empty store ${JSON.stringify(emptyKeys)}`, async () => {
       const host = new TarmacHost({ profile, store: new MemoryStore({ emptyKeys }) });
       const instances = { probe: await host.instantiate(guests.probe), caps: await host.instantiate(guests.caps) };
+      await routeEcho(host);
       for (const c of CASES) await runCase(testHostTarget(host, instances[c.guest]), c);
     });
   }

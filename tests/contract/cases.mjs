@@ -111,4 +111,14 @@ export const CASES = [
     guest: "caps",
     steps: [caps(CapsOp.ECHO, "fail", { expect: { http: 500 } })],
   },
+  {
+    name: "function-to-function: bytes both ways, the other function's error, a name with no route",
+    guest: "caps",
+    functions: true, // a `function` route to caps-probe as "echo"
+    steps: [
+      caps(CapsOp.CALL, "echo", { rest: capsRequest(CapsOp.ECHO, "", Buffer.from("héllo \u0000 bytes")), expect: { ...ok, value: Buffer.from("echo:héllo \u0000 bytes") } }),
+      caps(CapsOp.CALL, "echo", { rest: capsRequest(CapsOp.ECHO, "fail"), expect: { kind: Kind.HostFailure, message: "failed to execute wasm module - echo failed on purpose" } }),
+      caps(CapsOp.CALL, "missing", { rest: Buffer.from("x"), expect: { kind: Kind.NotFound } }),
+    ],
+  },
 ];

@@ -89,6 +89,11 @@ export async function runCase(target, c) {
   return { exchanges, answers };
 }
 
+/** Adds the `function` route the cases with `functions` call: caps-probe as "echo". */
+export async function routeEcho(host) {
+  if (!host.functions.has("echo")) host.routeFunction("echo", await host.instantiate(guests.caps));
+}
+
 /** A test host target for `guest` on `host`: HTTP answers as that host's Tarmac version gives them. */
 export function testHostTarget(host, guest) {
   return {
@@ -140,6 +145,7 @@ export async function replay(recording) {
     const c = CASES.find((x) => x.name === recorded.name);
     if (!c) { differences.push(`${recorded.name}: no such case in tests/contract/cases.mjs`); continue; }
     instances[c.guest] ??= await host.instantiate(guests[c.guest]);
+    if (c.functions) await routeEcho(host);
     const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c));
     const show = (e) => (e ? `${e.namespace}:${e.operation} ${JSON.stringify(e.request.text ?? e.request.head)} -> ${e.ok ? "ok" : `failed "${e.error}"`} ${JSON.stringify(e.reply.text ?? e.reply)}` : "(no host call)");
     for (let i = 0; i < Math.max(got.exchanges.length, recorded.exchanges.length); i++) {
