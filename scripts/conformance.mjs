@@ -20,6 +20,7 @@ import { MemoryStore } from "../tests/host/kvstore.mjs";
 import { CASES } from "../tests/contract/cases.mjs";
 import { runCase, toRecording, replay, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
 import { guests } from "../tests/guests.mjs";
+import { startUpstream } from "../tests/servers/start.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 
 process.removeAllListeners("warning");
@@ -30,12 +31,14 @@ const commit = arg("--commit") ?? "";
 if (record && !["v0.10.0", "main"].includes(as)) throw new Error("--record needs --as v0.10.0 or --as main (the profile the recording is replayed with)");
 let failures = 0;
 
+const upstream = await startUpstream();
+
 /** Runs the cases on `guest` with `target`; prints one line each; resolves to [{ name, result }]. */
 async function runAll(label, target, guest) {
   const results = [];
   for (const c of CASES.filter((x) => x.guest === guest)) {
     try {
-      results.push({ name: c.name, result: await runCase(target, c) });
+      results.push({ name: c.name, result: await runCase(target, c, upstream.ports) });
       console.log(`  ok      ${label}: ${c.name}`);
     } catch (e) {
       failures++;
@@ -72,7 +75,7 @@ async function save(results, store, emptyKeys) {
   const total = CASES.filter((c) => (store === "capabilities" ? c.guest === "caps" : c.guest === "probe")).length;
   if (!record || results.length !== total) return;
   const recording = toRecording({ tarmac: as, commit, profile: as, store, emptyKeys, results });
-  const differences = await replay(recording);
+  const differences = await replay(recording, upstream.ports);
   mkdirSync(join(root, "tests", "contract", "recordings"), { recursive: true });
   const file = join(root, "tests", "contract", "recordings", `${as}-${store}.json`);
   writeFileSync(file, JSON.stringify(recording, null, 1) + "\n");
@@ -90,6 +93,7 @@ for (const profile of ["v0.10.0", "main"]) {
   await runAll(`test host ${profile}`, testHostTarget(host, await host.instantiate(guests.caps)), "caps");
   const offHost = new TarmacHost({ profile, kvstore: false });
   await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)));
+  await host.close();
 }
 
 // ---- a real Tarmac ----------------------------------------------------------------------------
@@ -140,5 +144,6 @@ if (!bin) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+upstream.stop();
 console.log(failures ? `${failures} failed` : "all conformance cases passed");
 process.exitCode = failures ? 1 : 0;

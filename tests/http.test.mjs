@@ -2,8 +2,7 @@
 // the Tarmac-like host, mirroring Tarmac's own httpclient tests.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+import { startUpstream } from "./servers/start.mjs";
 import { guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
@@ -12,14 +11,14 @@ import { httpCallRequest } from "./caps.mjs";
 let servers, ports, host, guest;
 
 before(async () => {
-  servers = spawn(process.execPath, [new URL("./servers/upstream.mjs", import.meta.url).pathname], { stdio: ["pipe", "pipe", "inherit"] });
-  ports = JSON.parse(await new Promise((resolve) => createInterface({ input: servers.stdout }).once("line", resolve)));
+  servers = await startUpstream();
+  ports = servers.ports;
   host = new TarmacHost({ httpMaxBody: 1 << 20 });
   guest = await host.instantiate(guests.caps);
 });
 
 after(async () => {
-  servers.stdin.end();
+  servers.stop();
   await host.close();
 });
 

@@ -4,7 +4,7 @@
 // answer. Recorded on real Tarmac, a case's host calls (request, reply, error) become the
 // contract the test host must keep (tests/contract/<version>/).
 import { Op, Kind, request } from "../probe.mjs";
-import { CapsOp, capsRequest, f64 } from "../caps.mjs";
+import { CapsOp, capsRequest, f64, httpCallRequest } from "../caps.mjs";
 import { MESSAGES } from "../../scripts/messages.mjs";
 
 const TWEET = "Tweet about Tarmac if you think it's awesome.";
@@ -24,6 +24,9 @@ const step = (op, key, { value = Buffer.alloc(0), expect }) => ({ req: request(o
 // A caps-probe request and what the SDK must answer (or, with `expect.http`, the HTTP answer).
 const caps = (op, name, { rest = Buffer.alloc(0), expect }) => ({ req: capsRequest(op, name, rest), expect });
 const utf16 = (s) => Buffer.from(s, "utf16le");
+// An HTTP client request through caps-probe to the local upstream servers (tests/servers/
+// upstream.mjs); `url` gets their ports ({ http, https }) when the case runs.
+const fetchStep = (method, url, { options = {}, expect }) => ({ req: (ports) => httpCallRequest(method, url(ports), options), expect });
 
 // Each case runs on one guest: kv-probe with an emptied key:value store (`store: true`), or
 // caps-probe. A step with `scrape` checks a line of the /metrics page instead of a request.
@@ -119,6 +122,19 @@ export const CASES = [
       caps(CapsOp.CALL, "echo", { rest: capsRequest(CapsOp.ECHO, "", Buffer.from("héllo \u0000 bytes")), expect: { ...ok, value: Buffer.from("echo:héllo \u0000 bytes") } }),
       caps(CapsOp.CALL, "echo", { rest: capsRequest(CapsOp.ECHO, "fail"), expect: { kind: Kind.HostFailure, message: "failed to execute wasm module - echo failed on purpose" } }),
       caps(CapsOp.CALL, "missing", { rest: Buffer.from("x"), expect: { kind: Kind.NotFound } }),
+    ],
+  },
+  {
+    name: "HTTP client: responses of any status, TLS verification and its opt-out, a refused connection",
+    guest: "caps",
+    upstream: true, // tests/servers/upstream.mjs on loopback
+    steps: [
+      fetchStep("GET", (p) => `http://127.0.0.1:${p.http}/text?status=200&body=hello`, { expect: { ...ok, status: 200 } }),
+      fetchStep("POST", (p) => `http://127.0.0.1:${p.http}/text?status=404&body=missing`, { options: { body: Buffer.from("payload"), headers: { "Content-Type": "text/plain" } }, expect: { ...ok, status: 404 } }),
+      fetchStep("GET", (p) => `https://127.0.0.1:${p.https}/text?body=secure`, { options: { insecure: true }, expect: { ...ok, status: 200 } }),
+      fetchStep("GET", (p) => `https://127.0.0.1:${p.https}/text?body=secure`, { expect: { kind: Kind.HostFailure, code: 500 } }),
+      fetchStep("GET", () => "http://127.0.0.1:1/", { expect: { kind: Kind.HostFailure, code: 500 } }),
+      fetchStep("GET", () => "ftp://127.0.0.1/", { expect: { kind: Kind.InvalidInput } }),
     ],
   },
 ];

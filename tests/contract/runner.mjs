@@ -60,7 +60,7 @@ export async function emptyStore(target) {
  * -> the /metrics text }. Resolves to { exchanges: every host call, in order, answers: the HTTP
  * answers of the steps that expect one }.
  */
-export async function runCase(target, c) {
+export async function runCase(target, c, ports = {}) {
   if (c.store) await emptyStore(target);
   const exchanges = [];
   const answers = [];
@@ -70,7 +70,8 @@ export async function runCase(target, c) {
       assert.match(await target.metrics(), s.scrape, `${where}: /metrics`);
       continue;
     }
-    const r = await target.send(Buffer.concat([Buffer.from([RECORDED]), s.req]));
+    const req = typeof s.req === "function" ? s.req(ports) : s.req;
+    const r = await target.send(Buffer.concat([Buffer.from([RECORDED]), req]));
     if (s.expect.http !== undefined) {
       assert.equal(r.status, s.expect.http, where);
       answers.push({ step: i + 1, status: r.status, body: r.body });
@@ -84,6 +85,7 @@ export async function runCase(target, c) {
     if (s.expect.message !== undefined) assert.equal(d.message, s.expect.message, where);
     if (s.expect.value !== undefined) assert.ok(d.rest.equals(s.expect.value), `${where}: value of ${d.rest.length} bytes`);
     if (s.expect.keys !== undefined) assert.deepEqual(keysOf(d.rest).sort(), [...s.expect.keys].sort(), where);
+    if (s.expect.status !== undefined) assert.equal(d.rest.readUInt32LE(0), s.expect.status, `${where}: upstream status`);
     exchanges.push(...calls);
   }
   return { exchanges, answers };
@@ -103,15 +105,31 @@ export function testHostTarget(host, guest) {
 }
 
 /**
- * What may differ between runs of the same exchange on a real Tarmac, made equal: the order of
- * `keys` (Go's map order is random). Returns the reply to compare.
+ * What may differ between runs of the same exchange, made equal: the order of `keys` (Go's map
+ * order is random), the ports of the local upstream servers, and the upstream's `Date` header.
+ * Returns the reply to compare.
  */
 export function normalizeReply(exchange) {
-  if (exchange.operation !== "keys" || !exchange.ok) return exchange.reply;
-  const reply = JSON.parse(exchange.reply.toString());
-  if (Array.isArray(reply.keys)) reply.keys.sort();
-  return Buffer.from(JSON.stringify(reply));
+  if (exchange.operation === "keys" && exchange.ok) {
+    const reply = JSON.parse(exchange.reply.toString());
+    if (Array.isArray(reply.keys)) reply.keys.sort();
+    return Buffer.from(JSON.stringify(reply));
+  }
+  if (exchange.namespace === "httpclient") {
+    const text = normalizePorts(exchange.reply.toString());
+    try {
+      const reply = JSON.parse(text);
+      if (reply.headers?.date) reply.headers.date = "<date>";
+      return Buffer.from(JSON.stringify(reply));
+    } catch {
+      return Buffer.from(text);
+    }
+  }
+  return exchange.reply;
 }
+
+// The local servers' ports, which change from run to run.
+const normalizePorts = (text) => text.replace(/127\.0\.0\.1:(?!1\b)\d+/g, "127.0.0.1:<port>");
 
 // A body as a recording keeps it: its text when it is short UTF-8 (requests and replies are
 // JSON), else its length, SHA-256 and first 120 characters.
@@ -123,7 +141,8 @@ function encodeBody(buf) {
 
 /** One exchange as a recording keeps it (`keys` replies compared sorted). */
 export function encodeExchange(e) {
-  return { namespace: e.namespace, operation: e.operation, request: encodeBody(e.request), ok: e.ok, reply: encodeBody(normalizeReply(e)), error: e.error };
+  const request = e.namespace === "httpclient" ? Buffer.from(normalizePorts(e.request.toString())) : e.request;
+  return { namespace: e.namespace, operation: e.operation, request: encodeBody(request), ok: e.ok, reply: encodeBody(normalizeReply(e)), error: normalizePorts(e.error) };
 }
 
 // One recorded or replayed case, as a recording keeps it.
@@ -137,7 +156,7 @@ function encodeCase(name, { exchanges, answers }) {
  * carry the same request and get the same answer as on the real Tarmac, and every HTTP answer
  * recorded must be the same. Returns the differences, readable.
  */
-export async function replay(recording) {
+export async function replay(recording, ports) {
   const host = new TarmacHost({ profile: recording.profile, store: new MemoryStore({ emptyKeys: recording.emptyKeys }) });
   const instances = {};
   const differences = [];
@@ -146,7 +165,7 @@ export async function replay(recording) {
     if (!c) { differences.push(`${recorded.name}: no such case in tests/contract/cases.mjs`); continue; }
     instances[c.guest] ??= await host.instantiate(guests[c.guest]);
     if (c.functions) await routeEcho(host);
-    const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c));
+    const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c, ports));
     const show = (e) => (e ? `${e.namespace}:${e.operation} ${JSON.stringify(e.request.text ?? e.request.head)} -> ${e.ok ? "ok" : `failed "${e.error}"`} ${JSON.stringify(e.reply.text ?? e.reply)}` : "(no host call)");
     for (let i = 0; i < Math.max(got.exchanges.length, recorded.exchanges.length); i++) {
       const want = recorded.exchanges[i], have = got.exchanges[i];
@@ -157,6 +176,7 @@ export async function replay(recording) {
       if (JSON.stringify(want) !== JSON.stringify(have)) differences.push(`${c.name}, HTTP answer ${i + 1}:\n  real Tarmac: ${JSON.stringify(want)}\n  test host:   ${JSON.stringify(have)}`);
     }
   }
+  await host.close();
   return differences;
 }
 
