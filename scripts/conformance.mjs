@@ -15,11 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
-import { TarmacHost } from "../tests/host/tarmac-host.mjs";
-import { MemoryStore } from "../tests/host/kvstore.mjs";
-import { CASES } from "../tests/contract/cases.mjs";
-import { runCase, toRecording, replay, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
+import { CASES, groupOf } from "../tests/contract/cases.mjs";
+import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
+import { runCase, toRecording, replay, testHost, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
 import { guests } from "../tests/guests.mjs";
+import { TarmacHost } from "../tests/host/tarmac-host.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 
@@ -33,10 +33,10 @@ let failures = 0;
 
 const upstream = await startUpstream();
 
-/** Runs the cases on `guest` with `target`; prints one line each; resolves to [{ name, result }]. */
-async function runAll(label, target, guest) {
+/** Runs the cases of `group` with `target`; prints one line each; resolves to [{ name, result }]. */
+async function runAll(label, target, group) {
   const results = [];
-  for (const c of CASES.filter((x) => x.guest === guest)) {
+  for (const c of CASES.filter((x) => groupOf(x) === group)) {
     try {
       results.push({ name: c.name, result: await runCase(target, c, upstream.ports) });
       console.log(`  ok      ${label}: ${c.name}`);
@@ -70,30 +70,39 @@ async function switchedOff(label, target) {
   console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: key:value switched off gives ${kindName(d.kind)}`);
 }
 
-/** Writes a recording (when --record) and says whether the test host answers the same. */
-async function save(results, store, emptyKeys) {
-  const total = CASES.filter((c) => (store === "capabilities" ? c.guest === "caps" : c.guest === "probe")).length;
-  if (!record || results.length !== total) return;
-  const recording = toRecording({ tarmac: as, commit, profile: as, store, emptyKeys, results });
-  const differences = await replay(recording, upstream.ports);
+/** Writes a recording of `group` (when --record) and says whether the test host answers the same. */
+async function save(results, group, store, emptyKeys) {
+  if (!record || results.length !== CASES.filter((c) => groupOf(c) === group).length) return;
+  const recording = toRecording({ tarmac: as, commit, profile: as, group, store, emptyKeys, results });
+  const differences = await replay(recording, upstream.ports, databases);
   mkdirSync(join(root, "tests", "contract", "recordings"), { recursive: true });
   const file = join(root, "tests", "contract", "recordings", `${as}-${store}.json`);
   writeFileSync(file, JSON.stringify(recording, null, 1) + "\n");
   console.log(`  recorded ${file}${differences.length ? `; the test host differs on ${differences.length}:\n${differences.join("\n")}` : "; the test host answers the same"}`);
 }
 
+// PostgreSQL and MariaDB for the SQL cases, when installed.
+const databases = {};
+if (postgresBin() && mariadbInstalled()) { databases.postgres = await startPostgres(); databases.mariadb = await startMariaDB(); }
+else console.log("SQL cases: skipped; install Debian's postgresql and mariadb-server to run them");
+const groups = ["capabilities", ...Object.keys(databases)];
+
 // ---- the test host ----------------------------------------------------------------------------
 for (const profile of ["v0.10.0", "main"]) {
-  const host = new TarmacHost({ profile, store: new MemoryStore() });
+  const host = testHost({ profile, group: "store" });
   const pool = await host.pool(guests.probe, 2);
   const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
-  await runAll(`test host ${profile}`, target, "probe");
+  await runAll(`test host ${profile}`, target, "store");
   await reuse(`test host ${profile}`, target);
-  await routeEcho(host);
-  await runAll(`test host ${profile}`, testHostTarget(host, await host.instantiate(guests.caps)), "caps");
+  await host.close();
+  for (const group of groups) {
+    const h = testHost({ profile, group, databases });
+    await routeEcho(h);
+    await runAll(`test host ${profile}`, testHostTarget(h, await h.instantiate(guests.caps)), group);
+    await h.close();
+  }
   const offHost = new TarmacHost({ profile, kvstore: false });
   await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)));
-  await host.close();
 }
 
 // ---- a real Tarmac ----------------------------------------------------------------------------
@@ -128,7 +137,7 @@ if (!bin) {
   try {
     for (const store of stores) {
       await started(guests.probe, store.env, async (target) => {
-        await save(await runAll(`Tarmac ${store.name}`, target, "probe"), store.name, store.emptyKeys);
+        await save(await runAll(`Tarmac ${store.name}`, target, "store"), "store", store.name, store.emptyKeys);
         await reuse(`Tarmac ${store.name}`, target);
       });
     }
@@ -137,7 +146,14 @@ if (!bin) {
     const fn = { filepath: guests.caps, pool_size: 2 };
     writeFileSync(config, JSON.stringify({ services: { conformance: { name: "conformance", functions: { caps: fn, echo: fn },
       routes: [{ type: "http", path: "/", methods: ["POST"], function: "caps" }, { type: "function", function: "echo" }] } } }));
-    await started(guests.caps, { APP_WASM_FUNCTION_CONFIG: config }, async (target) => save(await runAll("Tarmac", target, "caps"), "capabilities", null));
+    await started(guests.caps, { APP_WASM_FUNCTION_CONFIG: config }, async (target) => save(await runAll("Tarmac", target, "capabilities"), "capabilities", "capabilities", null));
+    const dsn = {
+      postgres: (c) => ({ APP_SQL_TYPE: "postgres", APP_SQL_DSN: `postgres://${c.user}@${c.host}:${c.port}/${c.database}?sslmode=disable` }),
+      mariadb: (c) => ({ APP_SQL_TYPE: "mysql", APP_SQL_DSN: `${c.user}@tcp(${c.host}:${c.port})/${c.database}` }),
+    };
+    for (const [group, db] of Object.entries(databases)) {
+      await started(guests.caps, { APP_ENABLE_SQL: "true", ...dsn[group](db.config) }, async (target) => save(await runAll(`Tarmac ${group}`, target, group), group, group, null));
+    }
     await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff("Tarmac", target));
   } finally {
     redis?.kill();
@@ -145,5 +161,6 @@ if (!bin) {
   }
 }
 upstream.stop();
+for (const db of Object.values(databases)) await db.stop();
 console.log(failures ? `${failures} failed` : "all conformance cases passed");
 process.exitCode = failures ? 1 : 0;

@@ -24,6 +24,8 @@ const step = (op, key, { value = Buffer.alloc(0), expect }) => ({ req: request(o
 // A caps-probe request and what the SDK must answer (or, with `expect.http`, the HTTP answer).
 const caps = (op, name, { rest = Buffer.alloc(0), expect }) => ({ req: capsRequest(op, name, rest), expect });
 const utf16 = (s) => Buffer.from(s, "utf16le");
+// A query through caps-probe: `sql` (PostgreSQL) or `mysql` (MariaDB); `rows` are what it must read.
+const query = (driver, q, expect) => caps(driver === "postgres" ? CapsOp.SQL : CapsOp.MYSQL, q, { expect });
 // An HTTP client request through caps-probe to the local upstream servers (tests/servers/
 // upstream.mjs); `url` gets their ports ({ http, https }) when the case runs.
 const fetchStep = (method, url, { options = {}, expect }) => ({ req: (ports) => httpCallRequest(method, url(ports), options), expect });
@@ -137,4 +139,36 @@ export const CASES = [
       fetchStep("GET", () => "ftp://127.0.0.1/", { expect: { kind: Kind.InvalidInput } }),
     ],
   },
+  {
+    name: "SQL on PostgreSQL: create, insert, select typed rows, an empty result, a failing query, drop",
+    guest: "caps",
+    sql: "postgres",
+    steps: [
+      query("postgres", "DROP TABLE IF EXISTS conformance", ok),
+      query("postgres", "CREATE TABLE conformance (id INT PRIMARY KEY, name TEXT, score FLOAT8, ok BOOLEAN)", ok),
+      query("postgres", "INSERT INTO conformance VALUES (1, 'Ada', 1.5, true), (2, 'quote '' \" \\ ✓', NULL, false)", ok),
+      query("postgres", "SELECT id, name, score, ok FROM conformance ORDER BY id", ok),
+      query("postgres", "SELECT id FROM conformance WHERE id < 0", { ...ok, value: Buffer.from("[]") }),
+      query("postgres", "SELECT * FROM no_such_table", { kind: Kind.HostFailure, code: 500 }),
+      query("postgres", "SELECT 1\nFROM no_such_table", { kind: Kind.HostFailure, code: 500 }),
+      query("postgres", "DROP TABLE conformance", ok),
+    ],
+  },
+  {
+    name: "SQL on MariaDB: create, insert, select typed rows, an empty result, a failing query, drop",
+    guest: "caps",
+    sql: "mariadb",
+    steps: [
+      query("mariadb", "DROP TABLE IF EXISTS conformance", ok),
+      query("mariadb", "CREATE TABLE conformance (id INT PRIMARY KEY, name TEXT, score DOUBLE, ok BOOLEAN) CHARACTER SET utf8mb4", ok),
+      query("mariadb", "INSERT INTO conformance VALUES (1, 'Ada', 1.5, true), (2, 'quote '' \" \\\\ ✓', NULL, false)", ok),
+      query("mariadb", "SELECT id, name, score, ok FROM conformance ORDER BY id", ok),
+      query("mariadb", "SELECT id FROM conformance WHERE id < 0", { ...ok, value: Buffer.from("[]") }),
+      query("mariadb", "SELECT * FROM no_such_table", { kind: Kind.HostFailure, code: 500 }),
+      query("mariadb", "DROP TABLE conformance", ok),
+    ],
+  },
 ];
+
+/** Which recording a case belongs to: "store" (kv-probe), "capabilities", "postgres" or "mariadb". */
+export const groupOf = (c) => (c.guest === "probe" ? "store" : c.sql ?? "capabilities");

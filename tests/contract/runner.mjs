@@ -7,7 +7,7 @@ import { TarmacHost } from "../host/tarmac-host.mjs";
 import { MemoryStore } from "../host/kvstore.mjs";
 import { createHash } from "node:crypto";
 import { guests } from "../guests.mjs";
-import { CASES } from "./cases.mjs";
+import { CASES, groupOf } from "./cases.mjs";
 
 
 
@@ -91,6 +91,18 @@ export async function runCase(target, c, ports = {}) {
   return { exchanges, answers };
 }
 
+/** The test host's SQL driver for each database the cases use. */
+const SQL_DRIVERS = { postgres: "postgres", mariadb: "mysql" };
+
+/**
+ * A test host of `profile` for the cases of `group`: a key:value store whose empty `keys` is
+ * `emptyKeys`, and for an SQL group a connection to that database (`databases[group].config`).
+ */
+export function testHost({ profile, emptyKeys = null, group, databases = {} }) {
+  const sql = SQL_DRIVERS[group] ? { driver: SQL_DRIVERS[group], config: databases[group].config } : null;
+  return new TarmacHost({ profile, store: new MemoryStore({ emptyKeys }), sql });
+}
+
 /** Adds the `function` route the cases with `functions` call: caps-probe as "echo". */
 export async function routeEcho(host) {
   if (!host.functions.has("echo")) host.routeFunction("echo", await host.instantiate(guests.caps));
@@ -156,8 +168,8 @@ function encodeCase(name, { exchanges, answers }) {
  * carry the same request and get the same answer as on the real Tarmac, and every HTTP answer
  * recorded must be the same. Returns the differences, readable.
  */
-export async function replay(recording, ports) {
-  const host = new TarmacHost({ profile: recording.profile, store: new MemoryStore({ emptyKeys: recording.emptyKeys }) });
+export async function replay(recording, ports, databases) {
+  const host = testHost({ profile: recording.profile, emptyKeys: recording.emptyKeys, group: recording.group, databases });
   const instances = {};
   const differences = [];
   for (const recorded of recording.cases) {
@@ -181,10 +193,10 @@ export async function replay(recording, ports) {
 }
 
 /** A recording as stored in tests/contract/recordings/<version>-<store>.json. */
-export function toRecording({ tarmac, commit, profile, store, emptyKeys, results }) {
+export function toRecording({ tarmac, commit, profile, group, store, emptyKeys, results }) {
   return {
-    note: "Host calls of the conformance cases on a real Tarmac, as the guest saw them: request, whether the call succeeded, reply and error text; and the HTTP answers of the steps that expect one. Bodies over 4 KiB are kept as length and SHA-256. Normalised where Tarmac is not deterministic: the keys of a `keys` reply are sorted. Made by `npm run conformance -- --record --as <profile>`.",
-    tarmac, commit, profile, store, emptyKeys,
+    note: "Host calls of the conformance cases on a real Tarmac, as the guest saw them: request, whether the call succeeded, reply and error text; and the HTTP answers of the steps that expect one. Bodies over 4 KiB are kept as length and SHA-256. Normalised where runs differ: the keys of a `keys` reply are sorted, and the local servers' ports and the upstream's Date header are masked. Made by `npm run conformance -- --record --as <profile>`.",
+    tarmac, commit, profile, group, store, emptyKeys,
     cases: results.map(({ name, result }) => encodeCase(name, result)),
   };
 }

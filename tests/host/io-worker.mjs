@@ -120,7 +120,27 @@ function rfc3339(text) {
   return base.toISOString().replace(/\.\d{3}Z$/, frac ? `.${frac}Z` : "Z");
 }
 
-async function sqlQuery({ driver, config, query }) {
+// lib/pq's error text: "pq: " and the message in v1.10 (Tarmac v0.10.0); from v1.12 (Tarmac
+// main) also where in the query it failed and the SQLSTATE code (lib/pq's Error.Error).
+function pqError(e, query, withPosition) {
+  if (!withPosition) return `pq: ${e.message}`;
+  let msg = e.message;
+  const pos = Number(e.position);
+  if (e.position && Number.isInteger(pos)) {
+    const lines = query.split("\n");
+    let read = 0, line = 0, col = 0;
+    for (const l of lines) {
+      line++;
+      const ll = [...l].length + 1; // runes, and the removed newline
+      if (read + ll >= pos) { col = Math.max(pos - read, 1); break; }
+      read += ll;
+    }
+    msg += lines.length === 1 ? ` at column ${col}` : ` at position ${line}:${col}`;
+  }
+  return e.code ? `pq: ${msg} (${e.code})` : `pq: ${msg}`;
+}
+
+async function sqlQuery({ driver, config, query, pqPositions = false }) {
   try {
     const c = await client(driver, config);
     const r = await c.query(query);
@@ -135,7 +155,7 @@ async function sqlQuery({ driver, config, query }) {
     return { json: "[" + rows.join(",") + "]" };
   } catch (e) {
     // As lib/pq and go-sql-driver/mysql word their errors.
-    if (driver === "postgres") return { error: `pq: ${e.message}` };
+    if (driver === "postgres") return { error: pqError(e, query, pqPositions) };
     return { error: e.errno ? `Error ${e.errno} (${e.sqlState}): ${e.sqlMessage}` : e.message };
   }
 }

@@ -12,11 +12,15 @@ export const PROFILES = {
     decode: (payload, message) => unmarshalV010(payload, schemas[message]),
     /** The body an HTTP caller gets when the handler fails (v0.10.0: none; the message is logged). */
     handlerErrorBody: () => "",
+    /** lib/pq v1.10: an error is "pq: <message>". */
+    pqErrorPositions: false,
   },
   main: {
     name: "main",
     decode: (payload, message) => unmarshalVT(payload, schemas[message]),
     handlerErrorBody: (message) => `failed to execute wasm module - ${message}`,
+    /** lib/pq v1.12: an error also says where in the query it failed, and its SQLSTATE code. */
+    pqErrorPositions: true,
   },
 };
 

@@ -15,7 +15,7 @@ export function sqlCallbacks(bridge, { driver, config }, profile = tarmacProfile
       return bytes;
     };
     if (query.length === 0) return answer(400, "SQL Query must be defined");
-    const r = bridge.call("sql", { driver, config, query: query.toString() });
+    const r = bridge.call("sql", { driver, config, query: query.toString(), pqPositions: profile.pqErrorPositions });
     if (r.error) return answer(500, `Unable to execute query - unable to execute query - ${r.error}`, Buffer.from("null"));
     return answer(200, "OK", Buffer.from(r.json));
   };
@@ -39,7 +39,7 @@ export function sqlCallbacks(bridge, { driver, config }, profile = tarmacProfile
       }
       if (query.length === 0) status = { code: 400, status: "SQL Query must be defined" };
       if (status.code !== 200) return reply(status, "");
-      const r = bridge.call("sql", { driver, config, query: query.toString() });
+      const r = bridge.call("sql", { driver, config, query: query.toString(), pqPositions: profile.pqErrorPositions });
       if (r.error) return reply({ code: 500, status: `Unable to execute query - unable to execute query - ${r.error}` }, "bnVsbA==");
       return reply({ code: 200, status: "OK" }, goBytes(Buffer.from(r.json)));
     },
