@@ -99,3 +99,13 @@ test("mariadb: every column arrives base64-encoded and `mysql` decodes it exactl
   assert.equal(row.bin.bytes, 4, "binary columns keep their exact bytes");
   assert.equal(row.b.bool, true);
 });
+
+test("postgres on the main profile: errors also say where the query failed and the SQLSTATE code (lib/pq 1.12)", { skip: missing && !required }, async () => {
+  const host = new TarmacHost({ profile: "main", sql: { driver: "postgres", config: dbs.postgres.server.config } });
+  const guest = await host.instantiate(guests.caps);
+  const db = { guest, op: 10 };
+  assert.equal(run(db, "SELECT * FROM no_such_table").message, 'Unable to execute query - unable to execute query - pq: relation "no_such_table" does not exist at column 15 (42P01)');
+  assert.equal(run(db, "SELECT 1\nFROM no_such_table").message, 'Unable to execute query - unable to execute query - pq: relation "no_such_table" does not exist at position 2:6 (42P01)');
+  assert.equal(run(dbs.postgres, "SELECT * FROM no_such_table").message, 'Unable to execute query - unable to execute query - pq: relation "no_such_table" does not exist', "v0.10.0 (lib/pq 1.10)");
+  await host.close();
+});
