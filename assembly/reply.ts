@@ -115,10 +115,13 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
   else if (code == 0) message = E_NO_STATUS();
   else if (code < 100 || code > 599) message = E_BAD_STATUS_CODE();
   else if (code >= 400) {
-    // 400 is Tarmac's "your input is malformed"; 404 means "no such key" only where the
-    // operation says so (Tarmac answers 404 for every failed delete); the rest is the store's.
-    kind = code == 404 && notFoundOn404 ? ErrorKind.NotFound : code == 400 ? ErrorKind.InvalidInput : ErrorKind.HostFailure;
+    // 400 is Tarmac's "your input is malformed". 404 means "no such key" only where the
+    // operation says so (Tarmac answers 404 for every failed delete), and only when the store
+    // said so: Tarmac answers a get with 404 for any failure of the store too (a Redis it cannot
+    // reach), and a missing key is the one whose message ends with hord's ErrNil text.
     message = st.text.length ? st.text : reply.error;
+    kind = code == 404 && notFoundOn404 && endsWithText(message, HORD_NIL) ? ErrorKind.NotFound
+      : code == 400 ? ErrorKind.InvalidInput : ErrorKind.HostFailure;
   }
   else if (!reply.ok) message = E_HOST_STATUS_MISMATCH() + ": " + reply.error;
   else return null;
@@ -181,11 +184,24 @@ export function takeReplyData(): Uint8Array | null {
   return data;
 }
 
+// The text of hord's ErrNil, which every key:value driver of Tarmac returns for a missing key.
+// @ts-ignore: decorator
+@lazy @inline const HORD_NIL: string = "nil value returned from database";
+
+// Whether `s` ends with `tail`.
+function endsWithText(s: string, tail: string): bool {
+  const n = <usize>tail.length << 1, m = <usize>s.length << 1;
+  return n <= m && sameUnits(changetype<usize>(s) + m - n, changetype<usize>(tail), n);
+}
+
 // Whether two strings hold the same text (a small loop instead of String's general comparison).
 function sameText(a: string, b: string): bool {
   const n = <usize>a.length << 1;
-  if (n != <usize>b.length << 1) return false;
-  const p = changetype<usize>(a), q = changetype<usize>(b);
+  return n == <usize>b.length << 1 && sameUnits(changetype<usize>(a), changetype<usize>(b), n);
+}
+
+// Whether the n bytes at p and q are the same.
+function sameUnits(p: usize, q: usize, n: usize): bool {
   for (let i: usize = 0; i < n; i += 2) if (load<u16>(p + i) != load<u16>(q + i)) return false;
   return true;
 }

@@ -61,6 +61,42 @@ async function reuse(label, target) {
   console.log(`  ${wrong ? "FAILED" : "ok    "}  ${label}: 2,000 requests through a pool of 2 instances, ${wrong} wrong`);
 }
 
+/**
+ * The largest value the store takes: values of 8, 32 and 64 MiB (the SDK's limit, MAX_VALUE_BYTES)
+ * set and read back through HTTP, and one byte more refused by the SDK before any host call.
+ */
+async function largest(label, target) {
+  const MiB = 1 << 20;
+  let biggest = 0;
+  for (const n of [8 * MiB, 32 * MiB, 64 * MiB]) {
+    const value = Buffer.alloc(n);
+    for (let i = 0; i < n; i += 4096) value[i] = (i >> 12) & 255;
+    const set = await target.send(request(Op.SET, "largest", value));
+    const get = set.status === 200 && decode(set.body).kind === Kind.OK ? await target.send(request(Op.GET, "largest")) : null;
+    const d = get && get.status === 200 ? decode(get.body) : null;
+    if (!d || d.kind !== Kind.OK || !d.rest.equals(value)) break;
+    biggest = n;
+  }
+  const over = decode((await target.send(request(Op.SET, "largest", Buffer.alloc(64 * MiB + 1)))).body);
+  const good = biggest === 64 * MiB && over.kind === Kind.InvalidInput;
+  if (!good) failures++;
+  await target.send(request(Op.DELETE, "largest"));
+  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: the largest value stored and read back is ${biggest / MiB} MiB; one byte over the SDK's 64 MiB is ${kindName(over.kind)}`);
+}
+
+/** With the store's server gone (Redis stopped), what set, get and delete give. */
+async function storeDown(label, target) {
+  const answers = [];
+  for (const [what, req] of [["set", request(Op.SET, "k", Buffer.from("v"))], ["get", request(Op.GET, "k")], ["delete", request(Op.DELETE, "k")]]) {
+    const d = decode((await target.send(req)).body);
+    answers.push(`${what} ${kindName(d.kind)} (${d.code}) ${JSON.stringify(d.message.slice(0, 90))}`);
+  }
+  // Tarmac answers the get with 404 too; the SDK must not call that NotFound.
+  const good = answers[0].startsWith("set HostFailure (500)") && answers[1].startsWith("get HostFailure (404)") && answers[2].startsWith("delete HostFailure (404)");
+  if (!good) failures++;
+  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: with the store's server stopped: ${answers.join("; ")}`);
+}
+
 /** A get with the key:value store switched off must be Unavailable. */
 async function switchedOff(label, target) {
   const r = await target.send(request(Op.GET, "k"));
@@ -94,6 +130,7 @@ for (const profile of ["v0.10.0", "main"]) {
   const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
   await runAll(`test host ${profile}`, target, "store");
   await reuse(`test host ${profile}`, target);
+  await largest(`test host ${profile}`, target);
   await host.close();
   for (const group of groups) {
     const h = testHost({ profile, group, databases });
@@ -139,6 +176,8 @@ if (!bin) {
       await started(guests.probe, store.env, async (target) => {
         await save(await runAll(`Tarmac ${store.name}`, target, "store"), "store", store.name, store.emptyKeys);
         await reuse(`Tarmac ${store.name}`, target);
+        await largest(`Tarmac ${store.name}`, target);
+        if (store.name === "redis") { redis.kill(); await new Promise((r) => setTimeout(r, 300)); await storeDown(`Tarmac ${store.name}`, target); }
       });
     }
     // caps-probe on "/" and, through a `function` route, as "echo" (tarmac.json).

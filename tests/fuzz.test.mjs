@@ -92,7 +92,8 @@ test("the reference the fuzzer trusts agrees with hand-checked replies", () => {
   const r = (body, ok = true, error = "") => expected("get", { ok, error, body: Buffer.from(body) });
   assert.deepEqual(r(`{"status":{"code":200,"status":"OK"},"data":"aGk="}`), { kind: Kind.OK, value: Buffer.from("hi") });
   assert.deepEqual(r(`{"DATA":"aGk=","Status":{"CODE":200}}`), { kind: Kind.OK, value: Buffer.from("hi") });
-  assert.deepEqual(r(`{"status":{"code":404,"status":"x"},"data":""}`, false, "x"), { kind: Kind.NotFound });
+  assert.deepEqual(r(`{"status":{"code":404,"status":"Unable to fetch key k - nil value returned from database"},"data":""}`, false, "x"), { kind: Kind.NotFound });
+  assert.deepEqual(r(`{"status":{"code":404,"status":"Unable to fetch key k - unable to fetch data from Redis"},"data":""}`, false, "x"), { kind: Kind.HostFailure }, "a 404 without hord's ErrNil is the store failing");
   assert.deepEqual(r(`{"status":{"code":2.5e2},"data":"aGk="}`), { kind: Kind.InvalidResponse });
   assert.deepEqual(r(`{"status":{"code":200},"data":"aGk"}`), { kind: Kind.InvalidResponse });
   assert.deepEqual(r(`{"status":{"code":200}}`), { kind: Kind.InvalidResponse });

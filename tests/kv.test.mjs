@@ -237,6 +237,18 @@ test("a key that makes plain JSON parse as protobuf round-trips on both profiles
   }
 });
 
+test("a store Tarmac cannot reach: get is a HostFailure although Tarmac answers 404, set and delete too", async () => {
+  // Tarmac answers every failed get with 404; only hord's ErrNil text marks a missing key.
+  const { host, probe } = await probeInstance();
+  host.store.down = "dial tcp 127.0.0.1:6379: connect: connection refused";
+  const got = probe.get("k");
+  assert.deepEqual([got.kind, got.code, got.message], [Kind.HostFailure, 404, "Unable to fetch key k - unable to fetch data from Redis - dial tcp 127.0.0.1:6379: connect: connection refused"]);
+  assert.deepEqual([probe.set("k", Buffer.from("v")).kind, probe.set("k", Buffer.from("v")).code], [Kind.HostFailure, 500]);
+  assert.deepEqual([probe.delete("k").kind, probe.delete("k").code], [Kind.HostFailure, 404]);
+  host.store.down = null;
+  assert.equal(probe.get("k").kind, Kind.NotFound, "a missing key is still NotFound");
+});
+
 test("keys on an empty store: null (in-memory, BoltDB) and [] (Redis) both read as no keys", async () => {
   for (const emptyKeys of [null, []]) {
     const { guest, probe } = await probeInstance({ store: new MemoryStore({ emptyKeys }) });

@@ -173,7 +173,7 @@ function walkReply(reply, fields, notFoundOn404 = false) {
     else if (field) { if (!fields[field](v, st)) return { kind: Kind.InvalidResponse }; }
     else if (tooDeep(v)) return { kind: Kind.InvalidResponse };
   }
-  return statusVerdict(st, reply.ok, notFoundOn404);
+  return statusVerdict(st, reply.ok, notFoundOn404, reply.error);
 }
 
 // The parts every status reply shares: returns { doc, st } or { result } when already decided.
@@ -200,14 +200,18 @@ function readStatusInto(v, st) {
       else st.code = Number(t);
     } else if (same(n2, "status")) {
       if (v2.type !== "null" && v2.type !== "string") return false;
+      if (v2.type === "string") st.text = v2.value;
     } else if (depthOf(v2) > MAX_DEPTH) return false;
   }
   return true;
 }
 
-function statusVerdict(st, ok, notFoundOn404 = false) {
+// hord's ErrNil: the end of Tarmac's message for a missing key (any other failure of a get is 404 too).
+const HORD_NIL = "nil value returned from database";
+
+function statusVerdict(st, ok, notFoundOn404 = false, error = "") {
   if (st.problem || st.code === 0 || st.code < 100 || st.code > 599) return { kind: Kind.InvalidResponse };
-  if (st.code === 404 && notFoundOn404) return { kind: Kind.NotFound };
+  if (st.code === 404 && notFoundOn404 && (st.text || error || "").endsWith(HORD_NIL)) return { kind: Kind.NotFound };
   if (st.code >= 400) return { kind: st.code === 400 ? Kind.InvalidInput : Kind.HostFailure };
   if (!ok) return { kind: Kind.InvalidResponse };
   return null;

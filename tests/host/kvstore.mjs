@@ -13,18 +13,26 @@ import { CallbackError } from "./tarmac-host.mjs";
  * `{ emptyKeys: [] }` answers like the Redis backend instead (an empty list).
  */
 export class MemoryStore {
-  constructor({ emptyKeys = null } = {}) { this.map = new Map(); this.emptyKeys = emptyKeys; }
+  constructor({ emptyKeys = null } = {}) {
+    this.map = new Map();
+    this.emptyKeys = emptyKeys;
+    /** When set (e.g. "dial tcp 127.0.0.1:6379: connect: connection refused"), every operation fails as hord's Redis driver does when it cannot reach Redis. */
+    this.down = null;
+  }
   get(key) {
+    if (this.down) throw new Error(`unable to fetch data from Redis - ${this.down}`);
     if (key === "") throw new Error("key cannot be nil");
     if (!this.map.has(key)) throw new Error("nil value returned from database");
     return this.map.get(key);
   }
   set(key, value) {
+    if (this.down) throw new Error(`unable to write data to Redis - ${this.down}`);
     if (key === "") throw new Error("key cannot be nil");
     if (value.length === 0) throw new Error("data cannot be empty");
     this.map.set(key, Buffer.from(value));
   }
   delete(key) {
+    if (this.down) throw new Error(`unable to remove key from Redis - ${this.down}`);
     if (key === "") throw new Error("key cannot be nil");
     this.map.delete(key);
   }
