@@ -5,7 +5,7 @@
 // fails too, and gets a capability switched off and a pool of 2 reused over 2,000 requests.
 //
 //   --record --as NAME [--commit C]   write each store's host calls to
-//                                     tests/contract/recordings/NAME-<store>.json, which
+//                                     tests/contract/NAME/<store>.json, which
 //                                     `npm test` replays through the test host (NAME is the
 //                                     profile: v0.10.0 or main)
 import { spawn } from "node:child_process";
@@ -22,6 +22,7 @@ import { guests } from "../tests/guests.mjs";
 import { TarmacHost } from "../tests/host/tarmac-host.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
+import { CapsOp, capsRequest } from "../tests/caps.mjs";
 
 process.removeAllListeners("warning");
 const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
@@ -97,13 +98,13 @@ async function storeDown(label, target) {
   console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: with the store's server stopped: ${answers.join("; ")}`);
 }
 
-/** A get with the key:value store switched off must be Unavailable. */
-async function switchedOff(label, target) {
-  const r = await target.send(request(Op.GET, "k"));
+/** A capability switched off: a get (key:value) and a query (SQL) must be Unavailable. */
+async function switchedOff(label, target, what, req) {
+  const r = await target.send(req);
   const d = decode(r.body);
   const good = r.status === 200 && d.kind === Kind.Unavailable;
   if (!good) failures++;
-  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: key:value switched off gives ${kindName(d.kind)}`);
+  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: ${what} switched off gives ${kindName(d.kind)}`);
 }
 
 /** Writes a recording of `group` (when --record) and says whether the test host answers the same. */
@@ -111,8 +112,8 @@ async function save(results, group, store, emptyKeys) {
   if (!record || results.length !== CASES.filter((c) => groupOf(c) === group).length) return;
   const recording = toRecording({ tarmac: as, commit, profile: as, group, store, emptyKeys, results });
   const differences = await replay(recording, upstream.ports, databases);
-  mkdirSync(join(root, "tests", "contract", "recordings"), { recursive: true });
-  const file = join(root, "tests", "contract", "recordings", `${as}-${store}.json`);
+  mkdirSync(join(root, "tests", "contract", as), { recursive: true });
+  const file = join(root, "tests", "contract", as, `${store}.json`);
   writeFileSync(file, JSON.stringify(recording, null, 1) + "\n");
   console.log(`  recorded ${file}${differences.length ? `; the test host differs on ${differences.length}:\n${differences.join("\n")}` : "; the test host answers the same"}`);
 }
@@ -139,7 +140,8 @@ for (const profile of ["v0.10.0", "main"]) {
     await h.close();
   }
   const offHost = new TarmacHost({ profile, kvstore: false });
-  await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)));
+  await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)), "key:value", request(Op.GET, "k"));
+  await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.caps)), "SQL", capsRequest(CapsOp.SQL, "SELECT 1"));
 }
 
 // ---- a real Tarmac ----------------------------------------------------------------------------
@@ -193,7 +195,8 @@ if (!bin) {
     for (const [group, db] of Object.entries(databases)) {
       await started(guests.caps, { APP_ENABLE_SQL: "true", ...dsn[group](db.config) }, async (target) => save(await runAll(`Tarmac ${group}`, target, group), group, group, null));
     }
-    await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff("Tarmac", target));
+    await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff("Tarmac", target, "key:value", request(Op.GET, "k")));
+    await started(guests.caps, { APP_ENABLE_SQL: "false" }, (target) => switchedOff("Tarmac", target, "SQL", capsRequest(CapsOp.SQL, "SELECT 1")));
   } finally {
     redis?.kill();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // The conformance cases (tests/contract/cases.mjs) on the test host, with each profile and with
 // both answers Tarmac's stores give to `keys` on an empty store; and every recorded exchange with
-// a real Tarmac (tests/contract/recordings/) replayed through the test host, which must answer
+// a real Tarmac (tests/contract/<version>/) replayed through the test host, which must answer
 // exactly as that Tarmac did. `npm run conformance` runs the same cases on a real Tarmac. The
 // SQL cases need PostgreSQL and MariaDB (Debian's packages; required when SQL_SERVERS=required).
 import { test, before, after } from "node:test";
@@ -44,10 +44,12 @@ for (const profile of ["v0.10.0", "main"]) {
   }
 }
 
-const dir = new URL("./contract/recordings/", import.meta.url).pathname;
-const recordings = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+// tests/contract/<Tarmac version>/<store or capability>.json
+const dir = new URL("./contract/", import.meta.url).pathname;
+const recordings = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())
+  .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith(".json")).map((f) => join(d.name, f))).sort();
 test(`recorded exchanges with real Tarmac replay identically on the test host (${recordings.length} recordings)`, async () => {
-  assert.ok(recordings.length > 0, "no recordings in tests/contract/recordings/");
+  assert.ok(recordings.length > 0, "no recordings in tests/contract/<version>/");
   for (const file of recordings) {
     const recording = JSON.parse(readFileSync(join(dir, file), "utf8"));
     if (!runs(recording.group)) continue;

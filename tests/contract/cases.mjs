@@ -137,6 +137,8 @@ export const CASES = [
       fetchStep("GET", (p) => `https://127.0.0.1:${p.https}/text?body=secure`, { expect: { kind: Kind.HostFailure, code: 500 } }),
       fetchStep("GET", () => "http://127.0.0.1:1/", { expect: { kind: Kind.HostFailure, code: 500 } }),
       fetchStep("GET", () => "ftp://127.0.0.1/", { expect: { kind: Kind.InvalidInput } }),
+      fetchStep("GET", () => "http://[::1/", { expect: { kind: Kind.InvalidInput, code: 400 } }),
+      ...["PUT", "PATCH", "DELETE", "HEAD"].map((method) => fetchStep(method, (p) => `http://127.0.0.1:${p.http}/text?status=201&body=${method}`, { options: { body: Buffer.from(method) }, expect: { ...ok, status: 201 } })),
     ],
   },
   {

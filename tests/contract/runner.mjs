@@ -192,7 +192,7 @@ export async function replay(recording, ports, databases) {
   return differences;
 }
 
-/** A recording as stored in tests/contract/recordings/<version>-<store>.json. */
+/** A recording as stored in tests/contract/<version>/<store>.json. */
 export function toRecording({ tarmac, commit, profile, group, store, emptyKeys, results }) {
   return {
     note: "Host calls of the conformance cases on a real Tarmac, as the guest saw them: request, whether the call succeeded, reply and error text; and the HTTP answers of the steps that expect one. Bodies over 4 KiB are kept as length and SHA-256. Normalised where runs differ: the keys of a `keys` reply are sorted, and the local servers' ports and the upstream's Date header are masked. Made by `npm run conformance -- --record --as <profile>`.",

@@ -12,9 +12,26 @@ const httpsAgent = (insecure) => {
   return httpsAgents.get(insecure);
 };
 
+// Why Go's url.Parse refuses `url`, in its words, for the mistakes Node's URL reports only as
+// "Invalid URL"; null when Go would parse it.
+function goParseError(url) {
+  const escape = /%(?![0-9a-fA-F]{2})(.{0,2})/s.exec(url);
+  if (escape) return `invalid URL escape ${JSON.stringify("%" + escape[1])}`;
+  const authority = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(url)?.[1];
+  if (authority !== undefined) {
+    const host = authority.slice(authority.lastIndexOf("@") + 1);
+    if (host.startsWith("[") && !host.includes("]")) return "missing ']' in host";
+    const port = host.startsWith("[") ? host.slice(host.indexOf("]") + 1) : host.slice(host.indexOf(":") >= 0 ? host.indexOf(":") : host.length);
+    if (port && !/^:\d*$/.test(port)) return `invalid port ${JSON.stringify(port)} after host`;
+  }
+  return null;
+}
+
 function request({ method, url, headers, body, insecure, maxBody }, redirects = 0) {
   return new Promise((resolve) => {
     let u;
+    const goError = goParseError(url);
+    if (goError) { resolve({ error: `parse ${JSON.stringify(url)}: ${goError}`, stage: "create" }); return; }
     try { u = new URL(url); } catch (e) { resolve({ error: `parse ${JSON.stringify(url)}: ${e.message}`, stage: "create" }); return; }
     if (u.protocol !== "http:" && u.protocol !== "https:") {
       resolve({ error: `${method[0]}${method.slice(1).toLowerCase()} ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(u.protocol.replace(/:$/, ""))}`, stage: "do" });
