@@ -26,6 +26,25 @@ const caps = (op, name, { rest = Buffer.alloc(0), expect }) => ({ req: capsReque
 const utf16 = (s) => Buffer.from(s, "utf16le");
 // A query through caps-probe: `sql` (PostgreSQL) or `mysql` (MariaDB); `rows` are what it must read.
 const query = (driver, q, expect) => caps(driver === "postgres" ? CapsOp.SQL : CapsOp.MYSQL, q, { expect });
+// The same statements on each database; the column types, the table's character set and how a
+// backslash is written in a string literal differ.
+function sqlCase(driver, label, { score, charset = "", backslash, failing }) {
+  const q = (text, expect) => query(driver, text, expect);
+  return {
+    name: `SQL on ${label}: create, insert, select typed rows, an empty result, a failing query, drop`,
+    guest: "caps",
+    sql: driver,
+    steps: [
+      q("DROP TABLE IF EXISTS conformance", ok),
+      q(`CREATE TABLE conformance (id INT PRIMARY KEY, name TEXT, score ${score}, ok BOOLEAN)${charset}`, ok),
+      q(`INSERT INTO conformance VALUES (1, 'Ada', 1.5, true), (2, 'quote '' " ${backslash} ✓', NULL, false)`, ok),
+      q("SELECT id, name, score, ok FROM conformance ORDER BY id", ok),
+      q("SELECT id FROM conformance WHERE id < 0", { ...ok, value: Buffer.from("[]") }),
+      ...failing.map((text) => q(text, { kind: Kind.HostFailure, code: 500 })),
+      q("DROP TABLE conformance", ok),
+    ],
+  };
+}
 // An HTTP client request through caps-probe to the local upstream servers (tests/servers/
 // upstream.mjs); `url` gets their ports ({ http, https }) when the case runs.
 const fetchStep = (method, url, { options = {}, expect }) => ({ req: (ports) => httpCallRequest(method, url(ports), options), expect });
@@ -141,35 +160,8 @@ export const CASES = [
       ...["PUT", "PATCH", "DELETE", "HEAD"].map((method) => fetchStep(method, (p) => `http://127.0.0.1:${p.http}/text?status=201&body=${method}`, { options: { body: Buffer.from(method) }, expect: { ...ok, status: 201 } })),
     ],
   },
-  {
-    name: "SQL on PostgreSQL: create, insert, select typed rows, an empty result, a failing query, drop",
-    guest: "caps",
-    sql: "postgres",
-    steps: [
-      query("postgres", "DROP TABLE IF EXISTS conformance", ok),
-      query("postgres", "CREATE TABLE conformance (id INT PRIMARY KEY, name TEXT, score FLOAT8, ok BOOLEAN)", ok),
-      query("postgres", "INSERT INTO conformance VALUES (1, 'Ada', 1.5, true), (2, 'quote '' \" \\ ✓', NULL, false)", ok),
-      query("postgres", "SELECT id, name, score, ok FROM conformance ORDER BY id", ok),
-      query("postgres", "SELECT id FROM conformance WHERE id < 0", { ...ok, value: Buffer.from("[]") }),
-      query("postgres", "SELECT * FROM no_such_table", { kind: Kind.HostFailure, code: 500 }),
-      query("postgres", "SELECT 1\nFROM no_such_table", { kind: Kind.HostFailure, code: 500 }),
-      query("postgres", "DROP TABLE conformance", ok),
-    ],
-  },
-  {
-    name: "SQL on MariaDB: create, insert, select typed rows, an empty result, a failing query, drop",
-    guest: "caps",
-    sql: "mariadb",
-    steps: [
-      query("mariadb", "DROP TABLE IF EXISTS conformance", ok),
-      query("mariadb", "CREATE TABLE conformance (id INT PRIMARY KEY, name TEXT, score DOUBLE, ok BOOLEAN) CHARACTER SET utf8mb4", ok),
-      query("mariadb", "INSERT INTO conformance VALUES (1, 'Ada', 1.5, true), (2, 'quote '' \" \\\\ ✓', NULL, false)", ok),
-      query("mariadb", "SELECT id, name, score, ok FROM conformance ORDER BY id", ok),
-      query("mariadb", "SELECT id FROM conformance WHERE id < 0", { ...ok, value: Buffer.from("[]") }),
-      query("mariadb", "SELECT * FROM no_such_table", { kind: Kind.HostFailure, code: 500 }),
-      query("mariadb", "DROP TABLE conformance", ok),
-    ],
-  },
+  sqlCase("postgres", "PostgreSQL", { score: "FLOAT8", backslash: "\\", failing: ["SELECT * FROM no_such_table", "SELECT 1\nFROM no_such_table"] }),
+  sqlCase("mariadb", "MariaDB", { score: "DOUBLE", charset: " CHARACTER SET utf8mb4", backslash: "\\\\", failing: ["SELECT * FROM no_such_table"] }),
 ];
 
 /** Which recording a case belongs to: "store" (kv-probe), "capabilities", "postgres" or "mariadb". */
