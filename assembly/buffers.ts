@@ -133,7 +133,7 @@ export function retainResponses(count: i32, millis: i32, budgetBytes: usize): vo
   keepBudget = budgetBytes;
 }
 
-/** How many responses are kept now, and their bytes. `retainedCount()` */
+/** How many responses are kept now. `retainedCount()` */
 export function retainedCount(): i32 {
   return kept;
 }
