@@ -7,7 +7,7 @@ import { TarmacHost } from "../host/tarmac-host.mjs";
 import { MemoryStore } from "../host/kvstore.mjs";
 import { createHash } from "node:crypto";
 import { guests } from "../guests.mjs";
-import { CASES, groupOf } from "./cases.mjs";
+import { CASES } from "./cases.mjs";
 
 
 
@@ -48,7 +48,7 @@ function keysOf(rest) {
  * Empties the store through the SDK (not recorded): keys, then a delete for each.
  * `target.send(bytes)` resolves to { status, body }, the HTTP answer to one request.
  */
-export async function emptyStore(target) {
+async function emptyStore(target) {
   const answer = async (req) => { const r = await target.send(req); assert.equal(r.status, 200); return decode(r.body); };
   const d = await answer(request(Op.KEYS));
   assert.equal(d.kind, Kind.OK, `keys before the case: ${d.message}`);
@@ -121,7 +121,7 @@ export function testHostTarget(host, guest) {
  * order is random), the ports of the local upstream servers, and the upstream's `Date` header.
  * Returns the reply to compare.
  */
-export function normalizeReply(exchange) {
+function normalizeReply(exchange) {
   if (exchange.operation === "keys" && exchange.ok) {
     const reply = JSON.parse(exchange.reply.toString());
     if (Array.isArray(reply.keys)) reply.keys.sort();
@@ -152,7 +152,7 @@ function encodeBody(buf) {
 }
 
 /** One exchange as a recording keeps it (`keys` replies compared sorted). */
-export function encodeExchange(e) {
+function encodeExchange(e) {
   const request = e.namespace === "httpclient" ? Buffer.from(normalizePorts(e.request.toString())) : e.request;
   return { namespace: e.namespace, operation: e.operation, request: encodeBody(request), ok: e.ok, reply: encodeBody(normalizeReply(e)), error: normalizePorts(e.error) };
 }

@@ -263,11 +263,6 @@ function vtSkip(b) {
   return null;
 }
 
-/** The decoder of a Tarmac profile ("v0.10.0" or "main"). */
-export function protoDecoder(profile) {
-  return profile === "main" ? unmarshalVT : unmarshalV010;
-}
-
 function encodeVarint(n) {
   const out = [];
   let v = BigInt(n);
