@@ -7,6 +7,7 @@
 // straight from the host's reply into the result without an intermediate string.
 
 import { bytes } from "./utf8";
+import { newBytes } from "./buffers";
 
 
 // For the SIMD decoder: validity by low and high nibble, and the offset from character to sextet.
@@ -202,6 +203,6 @@ export function base64Decode(text: string): Uint8Array | null {
   const utf8 = bytes(text);
   const n = base64DecodedLength(utf8.dataStart, utf8.length);
   if (n < 0) return null;
-  const out = new Uint8Array(<i32>n);
+  const out = Uint8Array.wrap(newBytes(<usize>n));
   return decodeBase64To(utf8.dataStart, utf8.length, out.dataStart) ? out : null;
 }

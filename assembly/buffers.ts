@@ -18,6 +18,9 @@
 //    entry file.
 // 4. Garbage is collected as each request starts, after rule 3 has let go of what it no longer
 //    keeps; never as a request ends, since the response is read after `__guest_call` returns.
+// 5. Blocks of 64 KiB to 8 MiB (requests, replies, values, request payloads) are sized so that
+//    the allocator can hand the same block out again once it is free (see `newBytes`); without
+//    this, an instance serving the same 1 MiB get over and over grows to four times the reply.
 
 import { clock_time_get } from "./wapc";
 import { OBJECT, TOTAL_OVERHEAD } from "rt/common";
@@ -36,7 +39,14 @@ export function requestBuffer(need: usize): usize {
     // set takes 10.7 MiB, not 16).
     let cap = scratchCap << 1;
     if (cap < need) cap = need < 256 ? 256 : need;
-    const next = heap.alloc(cap);
+    let next: usize;
+    if (reusable(cap)) {
+      const start = classStart(cap);
+      next = heap.realloc(heap.alloc(start - 4), start + 12); // rule 5: grown in place
+      cap = start + 12;
+    } else {
+      next = heap.alloc(cap);
+    }
     if (scratch != 0) {
       memory.copy(next, scratch, scratchCap);
       heap.free(scratch);
@@ -95,7 +105,7 @@ export function smallReplyBuffer(len: usize): usize {
  */
 export function ownedReplyBuffer(len: usize): ArrayBuffer {
   noteBytes(len);
-  return changetype<ArrayBuffer>(__new(len, idof<ArrayBuffer>()));
+  return newBytes(len);
 }
 
 // ---- 3. Response retention -------------------------------------------------------------------
@@ -148,8 +158,9 @@ export function retainedBytes(): usize {
  */
 export function keepResponse(body: Uint8Array): void {
   if (kept == MAX_RETAINED) dropOldest();
-  // The size of the whole buffer behind the body, from its runtime header.
-  const bytes = <usize>changetype<OBJECT>(changetype<usize>(body.buffer) - TOTAL_OVERHEAD).rtSize;
+  // The size of the whole block behind the body, from the allocator's header: a value decoded
+  // in place holds the whole block its reply was read into (rule 2).
+  const bytes = changetype<OBJECT>(changetype<usize>(body.buffer) - TOTAL_OVERHEAD).mmInfo & ~3;
   const k = new Kept(body, bytes, keepMillis > 0 ? millisNow() : 0);
   const last = newest;
   if (last) last.next = k; else oldest = k;
@@ -183,15 +194,67 @@ function millisNow(): i64 {
   return <i64>(load<u64>(at) / 1000000);
 }
 
-// ---- 4. Garbage ------------------------------------------------------------------------------
+// ---- 5. Large blocks -------------------------------------------------------------------------
+
+// The runtime's allocator (TLSF) files free blocks by size class (16 per power of two) and,
+// so that any block it finds fits, looks for one in the class above the size asked for. A block
+// of exactly the size asked for is therefore found only if its size is the start of a class,
+// and the allocator's sizes never are (they end 4 bytes short of a 16-byte multiple): an
+// instance that frees a 1 MiB reply and asks for the same size again takes new memory, 1.5 to
+// 3 to 6 MiB, and more with responses kept. So a large block is made 12 bytes over the start of
+// a class: asked for 4 bytes under it (which finds any block of that class or larger, and
+// splits off the rest), then grown in place over what was split off. When it is freed, the same
+// request finds it again. Assumes wasm32 (4-byte block header); the allocator's own figures are
+// in std/assembly/rt/tlsf.ts.
+
+/** Blocks from this size up are made reusable (rule 5)... */
+const LARGE: usize = 1 << 16;
+/**
+ * ...and below this one. From 8 MiB up, memory has grown (the allocator doubles it) to hold
+ * the same size again, while rounding up to a class would cost up to 512 KiB a block: an 8 MiB
+ * set and get would peak at 41 MiB instead of 39.6.
+ */
+const HUGE: usize = 8 << 20;
+
+// Whether a block of `n` bytes is made reusable.
+// @ts-ignore: decorator
+@inline function reusable(n: usize): bool {
+  return n >= LARGE && n < HUGE;
+}
+
+// The smallest size-class start from which a block of 12 more bytes holds `need` bytes.
+function classStart(need: usize): usize {
+  const t = need - 12;
+  const step = (<usize>1) << (<usize>(27 - clz<u32>(<u32>t))); // 16 classes per power of two
+  return (t + step - 1) & ~(step - 1);
+}
 
 // ASC_RUNTIME values (std/assembly/shared/runtime.ts).
 // @ts-ignore: decorator
 @inline const RUNTIME_MINIMAL = 1;
 // @ts-ignore: decorator
 @inline const RUNTIME_INCREMENTAL = 2;
+
+/**
+ * A managed ArrayBuffer of `n` bytes, not zero-filled (the caller writes every byte). From
+ * 64 KiB up its block is one the allocator can reuse at the same size (rule 5).
+ *
+ * ```ts
+ * const buf = newBytes(len); // then fill all `len` bytes
+ * ```
+ */
+export function newBytes(n: usize): ArrayBuffer {
+  // The incremental runtime cannot grow an object in place, so it gets a plain block.
+  if (!reusable(n + 16) || ASC_RUNTIME != RUNTIME_MINIMAL) return changetype<ArrayBuffer>(__new(n, idof<ArrayBuffer>()));
+  const start = classStart(n + 16); // the object header takes 16 bytes of the block
+  const ptr = __renew(__new(start - 20, idof<ArrayBuffer>()), start - 4);
+  changetype<OBJECT>(ptr - TOTAL_OVERHEAD).rtSize = <u32>n;
+  return changetype<ArrayBuffer>(ptr);
+}
+
+// ---- 4. Garbage ------------------------------------------------------------------------------
+
 const COLLECT_AFTER: usize = 1 << 20;
-const LARGE: usize = 1 << 16;
 let largeBytes: usize = 0;
 
 /** Notes a buffer of `n` bytes moved in this request (only large ones count). `noteBytes(payload.length)` */

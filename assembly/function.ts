@@ -1,6 +1,7 @@
 // Function-to-function calls: run another function of the same Tarmac service by name.
 
 import { callHost } from "./host";
+import { newBytes } from "./buffers";
 import { Result } from "./result";
 import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NAME, E_NO_FUNCTION, E_RESPONSE_TOO_LARGE } from "./errors";
 
@@ -22,7 +23,9 @@ export function callFunction(name: string, payload: Uint8Array): Result<Uint8Arr
   const reply = callHost("tarmac", CAPABILITY, name, payload.dataStart, payload.length);
   if (reply.ok) {
     if (reply.tooLarge) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE(), 0, CAPABILITY, name));
-    const out = new Uint8Array(<i32>reply.bodyLen);
+    // A large reply is already in a buffer of its own (buffers.ts, rule 2): handed out as it is.
+    if (reply.owned) return Result.ok<Uint8Array>(Uint8Array.wrap(reply.buffer!));
+    const out = Uint8Array.wrap(newBytes(reply.bodyLen));
     memory.copy(out.dataStart, reply.bodyPtr, reply.bodyLen);
     return Result.ok<Uint8Array>(out);
   }

@@ -12,7 +12,7 @@ import { E_HANDLER_FAILED, E_NO_HANDLER, E_REQUEST_TOO_LARGE } from "./errors";
 import { decodeUtf8, bytes } from "./utf8";
 export { bytes };
 import { resetAbort } from "./abort";
-import { noteBytes, keepResponse, requestStarting } from "./buffers";
+import { noteBytes, keepResponse, requestStarting, newBytes } from "./buffers";
 
 /** A function handler: the request body in, a response body or an error out. */
 export type Handler = (request: Uint8Array) => Result<Uint8Array>;
@@ -77,7 +77,7 @@ function dispatch(operationLen: usize, payloadLen: usize): bool {
     return false;
   }
   const operation = heap.alloc(operationLen);
-  const payload = new Uint8Array(<i32>payloadLen);
+  const payload = Uint8Array.wrap(newBytes(payloadLen)); // the host writes every byte
   __guest_request(operation, payload.dataStart);
   const known = isHandlerOperation(operation, operationLen);
   if (!known) unknownOperation(operation, operationLen);

@@ -6,6 +6,7 @@ import { OBJECT, TOTAL_OVERHEAD } from "rt/common";
 import { JsonReader, JsonType } from "./json";
 import { base64DecodedLength, decodeBase64To } from "./base64";
 import { bytes } from "./utf8";
+import { newBytes } from "./buffers";
 import {
   ErrorKind, TarmacError, E_BAD_BASE64, E_BAD_STATUS_CODE, E_CALLBACK_NOT_FOUND, E_EMPTY_RESPONSE, E_HOST_FAILED, E_HOST_STATUS_MISMATCH, E_INVALID_JSON, E_NO_DATA, E_NO_STATUS, E_RESPONSE_TOO_LARGE, E_UNAVAILABLE,
 } from "./errors";
@@ -86,7 +87,7 @@ export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Ui
     reply.buffer = null; reply.owned = false; // the bytes before the string are gone
   } else {
     // Not zero-filled first (as `new Uint8Array` would): the decoder writes every byte.
-    out = changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));
+    out = newBytes(<usize>n);
   }
   if (!decodeBase64To(p, len, changetype<usize>(out))) { st.problem = E_BAD_BASE64(); return null; }
   changetype<OBJECT>(changetype<usize>(out) - TOTAL_OVERHEAD).rtSize = <u32>n;

@@ -6,6 +6,7 @@
 // instead of `sql` and the SDK decodes them.
 
 import { callHost } from "./host";
+import { newBytes } from "./buffers";
 import { JsonWriter, JsonReader, JsonType } from "./json";
 import { ReplyStatus, readStatus, readBase64, replyError } from "./reply";
 import { Result } from "./result";
@@ -206,7 +207,7 @@ function readValue(r: JsonReader, base64Columns: bool): SqlValue | null {
     const text = bytes(s);
     const n = base64DecodedLength(text.dataStart, text.length);
     if (n < 0) return null;
-    const out = new Uint8Array(<i32>n);
+    const out = Uint8Array.wrap(newBytes(<usize>n));
     if (!decodeBase64To(text.dataStart, text.length, out.dataStart)) return null;
     return new SqlValue(SqlType.Text, changetype<string>(decodeUtf8(out.dataStart, out.length, true)), out);
   }
