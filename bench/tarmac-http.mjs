@@ -60,38 +60,51 @@ async function oneClient(server, body, ms) {
 
 /**
  * The SDK against the raw host call through real Tarmac, per operation and size: one client,
- * `rounds` rounds that alternate which guest goes first, the ratio of requests per second taken
- * within each round. `ops` is [{ name, sdk: { seed, request }, raw: { seed, request } }].
- * Returns { [name]: { ratio (median), spread: [min, max], sdk_rps, raw_rps, sdk_cpu_us, raw_cpu_us } }.
+ * `rounds` rounds that rotate which guest goes first, ratios of requests per second taken within
+ * each round. `guests` maps a name to a module ({ sdk, raw }); each runs in its own Tarmac. Each
+ * op is { name, runs: { sdk, raw, floor? } }, a run being { guest, seed?, request }; `floor` is
+ * the least work the JSON wire allows (the raw call plus decoding the value), where it differs.
+ * Returns { [name]: { ratio (sdk/raw, median), spread: [min, max], floor_ratio (floor/raw),
+ * sdk_to_floor (sdk/floor), <run>_rps, <run>_cpu_us } }.
  */
-export async function measureTarmacOps({ bin, sdkWasm, rawWasm, ops, rounds = 16, ms = 500 }) {
-  const servers = [];
+export async function measureTarmacOps({ bin, guests, ops, rounds = 16, ms = 500 }) {
+  const servers = {};
   try {
-    const sdk = await startTarmac(bin, sdkWasm); servers.push(sdk);
-    const raw = await startTarmac(bin, rawWasm); servers.push(raw);
+    for (const [name, wasm] of Object.entries(guests)) servers[name] = await startTarmac(bin, wasm);
     const out = {};
     for (const op of ops) {
-      for (const [server, side] of [[sdk, op.sdk], [raw, op.raw]]) {
-        if (side.seed) await post(server.base, side.seed);
-        await oneClient(server, side.request, 300); // warm every instance of the pool it reaches
+      const runs = Object.entries(op.runs);
+      for (const [, run] of runs) {
+        if (run.seed) await post(servers[run.guest].base, run.seed);
+        await oneClient(servers[run.guest], run.request, 300); // warm every instance of the pool it reaches
       }
-      const ratios = [], runs = { sdk: [], raw: [] };
+      const rounds_ = [];
       for (let i = 0; i < rounds; i++) {
-        const order = i % 2 ? [["sdk", sdk, op.sdk], ["raw", raw, op.raw]] : [["raw", raw, op.raw], ["sdk", sdk, op.sdk]];
         const round = {};
-        for (const [name, server, side] of order) round[name] = await oneClient(server, side.request, ms);
-        ratios.push(round.sdk.rps / round.raw.rps);
-        runs.sdk.push(round.sdk); runs.raw.push(round.raw);
+        for (let j = 0; j < runs.length; j++) {
+          const [name, run] = runs[(i + j) % runs.length];
+          round[name] = await oneClient(servers[run.guest], run.request, ms);
+        }
+        rounds_.push(round);
       }
-      out[op.name] = {
-        ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)],
-        sdk_rps: median(runs.sdk.map((r) => r.rps)), raw_rps: median(runs.raw.map((r) => r.rps)),
-        sdk_cpu_us: median(runs.sdk.map((r) => r.cpuPerRequest)), raw_cpu_us: median(runs.raw.map((r) => r.cpuPerRequest)),
-      };
+      const ratios = (a, b) => rounds_.map((r) => r[a].rps / r[b].rps);
+      const sdkRaw = ratios("sdk", "raw");
+      const result = { ratio: median(sdkRaw), spread: [Math.min(...sdkRaw), Math.max(...sdkRaw)] };
+      if (op.runs.floor) {
+        const floorRaw = ratios("floor", "raw");
+        result.floor_ratio = median(floorRaw);
+        result.floor_spread = [Math.min(...floorRaw), Math.max(...floorRaw)];
+        result.sdk_to_floor = median(ratios("sdk", "floor"));
+      }
+      for (const [name] of runs) {
+        result[`${name}_rps`] = median(rounds_.map((r) => r[name].rps));
+        result[`${name}_cpu_us`] = median(rounds_.map((r) => r[name].cpuPerRequest));
+      }
+      out[op.name] = result;
     }
     return out;
   } finally {
-    for (const s of servers) s.child.kill();
+    for (const s of Object.values(servers)) s.child.kill();
   }
 }
 

@@ -1,6 +1,9 @@
 // Benchmark guest: the floor. The bare waPC host call with a request precomputed by the
-// benchmark, reading the reply into a reused buffer; nothing parsed or decoded.
+// benchmark, reading the reply into a reused buffer; nothing parsed or decoded (op 1).
+// Op 2 is the floor the JSON wire sets for a get: also find the reply's "data" string and
+// decode its base64 into a reused buffer, the least any guest must do to have the value.
 // request: [op u8][n u32][operation length u8][operation][request bytes]
+import { decodeBase64To, base64DecodedLength } from "tarmac-as/assembly/base64";
 @external("wapc", "__guest_request") declare function guestRequest(op: usize, payload: usize): void;
 @external("wapc", "__guest_response") declare function guestResponse(ptr: usize, len: usize): void;
 @external("wapc", "__host_call") declare function hostCall(b: usize, bl: usize, n: usize, nl: usize, o: usize, ol: usize, p: usize, pl: usize): bool;
@@ -9,6 +12,36 @@
 
 let reply: usize = 0;
 let replyCap: usize = 0;
+let value: usize = 0;
+let valueCap: usize = 0;
+
+// The first `"` at or after p (16 bytes at a time), or end.
+function nextQuote(p: usize, end: usize): usize {
+  while (p + 16 <= end) {
+    const hits = i8x16.bitmask(i8x16.eq(v128.load(p), i8x16.splat(34)));
+    if (hits) return p + ctz(hits);
+    p += 16;
+  }
+  while (p < end && load<u8>(p) != 34) p++;
+  return p;
+}
+
+// Decodes the base64 string after `"data":"` in the reply of `len` bytes; false if none.
+function decodeData(len: usize): bool {
+  const end = reply + len;
+  let p = reply;
+  for (;;) {
+    p = nextQuote(p, end);
+    if (p + 8 > end) return false;
+    if (load<u64>(p) == 0x223a226174616422) break; // "data":"
+    p++;
+  }
+  const start = p + 8;
+  const stop = nextQuote(start, end);
+  const n = <usize>base64DecodedLength(start, stop - start);
+  if (n > valueCap) { if (value) heap.free(value); value = heap.alloc(n); valueCap = n; }
+  return decodeBase64To(start, stop - start, value);
+}
 
 export function __guest_call(opLen: usize, payloadLen: usize): bool {
   const op = heap.alloc(opLen);
@@ -25,6 +58,7 @@ export function __guest_call(opLen: usize, payloadLen: usize): bool {
     const len = hostResponseLen();
     if (len > replyCap) { if (reply) heap.free(reply); reply = heap.alloc(len); replyCap = len; }
     hostResponse(reply);
+    if (load<u8>(req) == 2 && !decodeData(len)) unreachable();
   }
   heap.free(op);
   heap.free(req);
