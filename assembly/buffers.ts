@@ -110,7 +110,7 @@ export function ownedReplyBuffer(len: usize): ArrayBuffer {
 
 // ---- 3. Response retention -------------------------------------------------------------------
 
-/** At most this many responses are kept at once, whatever the policy asks. */
+/** At most this many responses are kept at once, whatever the policy asks (a power of two). */
 export const MAX_RETAINED: i32 = 64;
 
 // The policy (see rule 3); `retainResponses` changes it.
@@ -118,13 +118,14 @@ let keepCount: i32 = 8;
 let keepMillis: i64 = 1000;
 let keepBudget: usize = 16 << 20;
 
-// The responses kept, oldest first, as a list the collector follows from `oldest`.
-class Kept {
-  next: Kept | null = null;
-  constructor(public body: Uint8Array, public bytes: usize, public born: i64) {}
-}
-let oldest: Kept | null = null;
-let newest: Kept | null = null;
+// The responses kept, oldest first, in a ring of MAX_RETAINED slots: their buffers in one
+// managed array the collector follows (one object and the buffers, marked as each request
+// starts), their sizes and times in static memory beside it. The array is made at first use:
+// the SDK allocates nothing at the top level.
+let keptBuffers: StaticArray<ArrayBuffer | null> | null = null;
+const KEPT_BYTES = memory.data(MAX_RETAINED << 2); // usize per slot
+const KEPT_BORN = memory.data(MAX_RETAINED << 3); // i64 per slot, ms
+let first: i32 = 0; // the oldest slot
 let kept: i32 = 0;
 let keptBytes: usize = 0;
 
@@ -158,13 +159,17 @@ export function retainedBytes(): usize {
  */
 export function keepResponse(body: Uint8Array): void {
   if (kept == MAX_RETAINED) dropOldest();
-  // The size of the whole block behind the body, from the allocator's header: a value decoded
-  // in place holds the whole block its reply was read into (rule 2).
-  const bytes = changetype<OBJECT>(changetype<usize>(body.buffer) - TOTAL_OVERHEAD).mmInfo & ~3;
-  const k = new Kept(body, bytes, keepMillis > 0 ? millisNow() : 0);
-  const last = newest;
-  if (last) last.next = k; else oldest = k;
-  newest = k;
+  let ring = keptBuffers;
+  if (!ring) { ring = new StaticArray<ArrayBuffer | null>(MAX_RETAINED); keptBuffers = ring; }
+  // The whole buffer behind the body is kept (the host reads the body inside it), and counted
+  // at its block's size from the allocator's header: a value decoded in place holds the whole
+  // block its reply was read into (rule 2).
+  const buffer = body.buffer;
+  const bytes = changetype<OBJECT>(changetype<usize>(buffer) - TOTAL_OVERHEAD).mmInfo & ~3;
+  const slot = (first + kept) & (MAX_RETAINED - 1);
+  unchecked(ring[slot] = buffer);
+  store<usize>(KEPT_BYTES + (<usize>slot << 2), bytes);
+  store<i64>(KEPT_BORN + (<usize>slot << 3), keepMillis > 0 ? millisNow() : 0);
   keptBytes += bytes;
   kept++;
 }
@@ -174,16 +179,15 @@ function releaseResponses(): void {
   if (kept == 0) return;
   const now = keepMillis > 0 && kept > keepCount ? millisNow() : 0;
   // Beyond the newest `keepCount`, keep only what is younger than `keepMillis`.
-  while (kept > keepCount && (keepMillis == 0 || now - oldest!.born >= keepMillis)) dropOldest();
+  while (kept > keepCount && (keepMillis == 0 || now - load<i64>(KEPT_BORN + (<usize>first << 3)) >= keepMillis)) dropOldest();
   // Then the budget, but never the newest.
   while (kept > 1 && keptBytes > keepBudget) dropOldest();
 }
 
 function dropOldest(): void {
-  const k = oldest!;
-  keptBytes -= k.bytes;
-  oldest = k.next;
-  if (!oldest) newest = null;
+  unchecked(keptBuffers![first] = null);
+  keptBytes -= load<usize>(KEPT_BYTES + (<usize>first << 2));
+  first = (first + 1) & (MAX_RETAINED - 1);
   kept--;
 }
 
