@@ -143,7 +143,7 @@ for (const size of SIZES) {
   const value = Buffer.from(Array.from({ length: 8 * MiB }, (_, i) => (i * 131) & 0xff));
   // One instance per guest, as Tarmac keeps one for many requests: the first set + get also
   // grows the instance's memory (its peak is the memory figure, its time is reported as cold);
-  // the times are medians of the 7 round trips after it. The three guests take turns, so noise
+  // the times are medians of the 15 round trips after it. The three guests take turns, so noise
   // on this shared machine lands on all of them alike.
   const { host, sdk, raw, naive } = await trio();
   // The SDK's own working memory is measured with response retention at its minimum (only the
@@ -162,7 +162,7 @@ for (const size of SIZES) {
     raw: () => { call(raw, rawReq(1, "set", setBody)); call(raw, rawReq(1, "get", getBody)); return host.store.get("big"); },
   };
   const times = { sdk: [], naive: [], raw: [] };
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 16; i++) {
     for (const kind of ["sdk", "naive", "raw"]) {
       host.store.delete("big");
       const t = process.hrtime.bigint();
@@ -264,12 +264,12 @@ if (process.env.TARMAC_BIN) {
       { name: `get ${n}`, runs: {
         sdk: { guest: "sdk", seed: sdkReq(6, 1, key, value), request: sdkReq(1, 1, key) },
         raw: { guest: "raw", seed: rawReq(1, "set", setJson), request: rawReq(1, "get", getJson) },
-        floor: { guest: "raw", request: rawReq(1, "get", getJson, 2) }, // also decodes the value
+        floor: { guest: "raw", seed: rawReq(1, "set", setJson), request: rawReq(1, "get", getJson, 2) }, // also decodes the value
       } },
       { name: `set ${n}`, runs: { sdk: { guest: "sdk", request: sdkReq(2, 1, key, value) }, raw: { guest: "raw", request: rawReq(1, "set", setJson) } } },
     ];
   });
-  results.tarmac_http = await measureTarmacOps({ bin, guests: { sdk: wasm.sdk, raw: wasm.raw }, ops, rounds: quick ? 2 : 20, ms: quick ? 200 : 600 });
+  results.tarmac_http = await measureTarmacOps({ bin, guests: { sdk: wasm.sdk, raw: wasm.raw }, ops, rounds: quick ? 2 : 20, ms: quick ? 200 : 500 });
   console.log("measured real Tarmac per operation");
   const big = Buffer.from(Array.from({ length: MiB }, (_, i) => (i * 131) & 0xff));
   const little = Buffer.from("0123456789abcdef");

@@ -60,34 +60,49 @@ async function oneClient(server, body, ms) {
 
 /**
  * The SDK against the raw host call through real Tarmac, per operation and size: one client,
- * `rounds` rounds that rotate which guest goes first, ratios of requests per second taken within
- * each round. `guests` maps a name to a module ({ sdk, raw }); each runs in its own Tarmac. Each
- * op is { name, runs: { sdk, raw, floor? } }, a run being { guest, seed?, request }; `floor` is
- * the least work the JSON wire allows (the raw call plus decoding the value), where it differs.
- * Returns { [name]: { ratio (sdk/raw, median), spread: [min, max], floor_ratio (floor/raw),
- * sdk_to_floor (sdk/floor), <run>_rps, <run>_cpu_us } }.
+ * `rounds` rounds of about `ms` each. Within a round the client sends one request to each run
+ * in turn (rotating which goes first), so drift on a noisy machine lands on every run alike;
+ * a round's ratio is that of their total times, the same count of requests each. Each run has
+ * its own Tarmac, so Tarmac's CPU time per request is each run's own. `guests` maps a name to a
+ * module. Each op is { name, runs: { sdk, raw, floor? } }, a run being { guest, seed?, request };
+ * `floor` is the least work the JSON wire allows (the raw call plus decoding the value).
+ * Returns { [name]: { ratio (sdk/raw, median of rounds), spread: [min, max], floor_ratio
+ * (floor/raw), floor_spread, sdk_to_floor (sdk/floor), <run>_rps, <run>_cpu_us } }.
  */
 export async function measureTarmacOps({ bin, guests, ops, rounds = 16, ms = 500 }) {
-  const servers = {};
+  const servers = [];
   try {
-    for (const [name, wasm] of Object.entries(guests)) servers[name] = await startTarmac(bin, wasm);
     const out = {};
     for (const op of ops) {
-      const runs = Object.entries(op.runs);
-      for (const [, run] of runs) {
-        if (run.seed) await post(servers[run.guest].base, run.seed);
-        await oneClient(servers[run.guest], run.request, 300); // warm every instance of the pool it reaches
+      const runs = [];
+      for (const [name, run] of Object.entries(op.runs)) {
+        const server = await startTarmac(bin, guests[run.guest]);
+        servers.push(server);
+        if (run.seed) await post(server.base, run.seed);
+        await oneClient(server, run.request, 300); // warm every instance of the pool it reaches
+        runs.push({ name, server, request: run.request });
       }
-      const rounds_ = [];
+      const perRound = [];
       for (let i = 0; i < rounds; i++) {
-        const round = {};
-        for (let j = 0; j < runs.length; j++) {
-          const [name, run] = runs[(i + j) % runs.length];
-          round[name] = await oneClient(servers[run.guest], run.request, ms);
-        }
-        rounds_.push(round);
+        const time = Object.fromEntries(runs.map((r) => [r.name, 0n]));
+        const cpu = Object.fromEntries(runs.map((r) => [r.name, cpuMicros(r.server.child.pid)]));
+        const end = Date.now() + ms * runs.length;
+        let n = 0;
+        do {
+          for (let j = 0; j < runs.length; j++) {
+            const r = runs[(i + j + n) % runs.length];
+            const t = process.hrtime.bigint();
+            await post(r.server.base, r.request);
+            time[r.name] += process.hrtime.bigint() - t;
+          }
+          n++;
+        } while (Date.now() < end);
+        perRound.push(Object.fromEntries(runs.map((r) => [r.name, {
+          rps: n / (Number(time[r.name]) / 1e9),
+          cpuPerRequest: (cpuMicros(r.server.child.pid) - cpu[r.name]) / n,
+        }])));
       }
-      const ratios = (a, b) => rounds_.map((r) => r[a].rps / r[b].rps);
+      const ratios = (a, b) => perRound.map((r) => r[a].rps / r[b].rps);
       const sdkRaw = ratios("sdk", "raw");
       const result = { ratio: median(sdkRaw), spread: [Math.min(...sdkRaw), Math.max(...sdkRaw)] };
       if (op.runs.floor) {
@@ -96,15 +111,16 @@ export async function measureTarmacOps({ bin, guests, ops, rounds = 16, ms = 500
         result.floor_spread = [Math.min(...floorRaw), Math.max(...floorRaw)];
         result.sdk_to_floor = median(ratios("sdk", "floor"));
       }
-      for (const [name] of runs) {
-        result[`${name}_rps`] = median(rounds_.map((r) => r[name].rps));
-        result[`${name}_cpu_us`] = median(rounds_.map((r) => r[name].cpuPerRequest));
+      for (const { name } of runs) {
+        result[`${name}_rps`] = median(perRound.map((r) => r[name].rps));
+        result[`${name}_cpu_us`] = median(perRound.map((r) => r[name].cpuPerRequest));
       }
       out[op.name] = result;
+      while (servers.length) servers.pop().child.kill();
     }
     return out;
   } finally {
-    for (const s of Object.values(servers)) s.child.kill();
+    for (const s of servers) s.child.kill();
   }
 }
 
