@@ -140,3 +140,44 @@ export function callHost(binding: string, namespace: string, operation: string, 
   }
   return reply;
 }
+
+/**
+ * What `hostCall` gave back: whether the host reported success, its reply (bytes the function
+ * owns) and its error text. On a failed call Tarmac still sends a reply (its status JSON).
+ */
+export class RawReply {
+  constructor(
+    /** True when the host returned success. */
+    public ok: bool,
+    /** The reply's bytes (empty when there was none, or when `tooLarge`). */
+    public reply: Uint8Array,
+    /** The host's error text ("" on success). */
+    public error: string,
+    /** True when the host announced a reply too large to read (over 1 GiB). */
+    public tooLarge: bool,
+  ) {}
+}
+
+/**
+ * Calls the host directly, for what the SDK does not wrap: a newer operation, a protobuf
+ * payload, another waPC binding. The payload is sent as it is and the reply comes back as it
+ * is. It never traps: a failure is `ok == false` with the host's error text.
+ *
+ * ```ts
+ * const r = hostCall("tarmac", "kvstore", "keys", new Uint8Array(0));
+ * if (r.ok) log.info("keys: " + String.UTF8.decode(r.reply.buffer));
+ * else log.error("keys failed: " + r.error);
+ * ```
+ */
+export function hostCall(binding: string, namespace: string, operation: string, payload: Uint8Array): RawReply {
+  const r = callHost(binding, namespace, operation, payload.dataStart, <usize>payload.length);
+  let reply: Uint8Array;
+  const buffer = r.buffer;
+  if (r.owned && buffer !== null) {
+    reply = Uint8Array.wrap(buffer); // a large reply is already a buffer of its own (buffers.ts, rule 2)
+  } else {
+    reply = new Uint8Array(<i32>r.bodyLen);
+    memory.copy(reply.dataStart, r.bodyPtr, r.bodyLen);
+  }
+  return new RawReply(r.ok, reply, r.error, r.tooLarge);
+}

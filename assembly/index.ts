@@ -7,15 +7,16 @@ export { __guest_call, handle, Handler, ok, fail, text, bytes, guestError } from
 export { kv, KVStore, MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./kv";
 export { Result } from "./result";
 export { ErrorKind, TarmacError, errorKindName } from "./errors";
-export { HostReply, HostCall, setHostCall } from "./host";
+export { HostReply, HostCall, setHostCall, hostCall, RawReply } from "./host";
 export { retainResponses, retainedCount, retainedBytes } from "./buffers";
 export { base64Encode, base64Decode } from "./base64";
 export { isValidUnicode } from "./utf8";
 export { tarmacAbort } from "./abort";
 export { now } from "./time";
-export { log, logAt } from "./logger";
+export { log, logAt, logBytesAt } from "./logger";
 export { tarmacConsole, tarmacTrace } from "./console";
 export { metrics, isValidMetricName, isReservedMetricName } from "./metrics";
 export { callFunction } from "./function";
 export { http, HttpRequest, HttpResponse } from "./http";
 export { sql, mysql, SqlRow, SqlValue, SqlType } from "./sql";
+export { parseJson, JsonValue, JsonKind } from "./payload";

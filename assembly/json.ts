@@ -106,8 +106,32 @@ export class JsonWriter {
     this.needComma = false;
   }
 
-  /** Writes `s` as a JSON string, escaped as JSON.stringify does, in UTF-8. */
+  /** Writes an object key as `stringAsIs` does. */
+  keyAsIs(name: string): void {
+    this.writeString(name, true);
+    this.byte(58);
+    this.needComma = false;
+  }
+
+  /**
+   * Writes `s` as a JSON string for a request to Tarmac: escaped as JSON.stringify does, in
+   * UTF-8, but `|` as `\u007c` (see `request`); a lone surrogate makes the document invalid.
+   */
   string(s: string): void {
+    this.writeString(s, false);
+  }
+
+  /**
+   * Writes `s` exactly as JSON.stringify does, for a function's own payloads: `|` as it is and
+   * lone surrogates as `\udXXX` escapes.
+   */
+  stringAsIs(s: string): void {
+    this.writeString(s, true);
+  }
+
+  // Inlined with a constant `asIs`, so each caller carries only its own form.
+  // @ts-ignore: decorator
+  @inline private writeString(s: string, asIs: bool): void {
     this.comma();
     const n = s.length;
     // Worst case: every UTF-16 unit becomes a 6-byte \u00XX escape.
@@ -120,7 +144,7 @@ export class JsonWriter {
       if (c < 0x80) {
         // '|' is written as \u007c: Tarmac tries protobuf before JSON, and a raw 0x7C can end the
         // protobuf group that JSON's leading '{' opens, letting a crafted key parse as protobuf.
-        if (c >= 0x20 && c != 34 && c != 92 && c != 124) { store<u8>(o++, <u8>c); continue; }
+        if (c >= 0x20 && c != 34 && c != 92 && (c != 124 || asIs)) { store<u8>(o++, <u8>c); continue; }
         store<u8>(o++, 92);
         // \" and \\, then the short escapes JSON.stringify uses (\b \t \n \f \r), else \u00XX.
         const short = c == 34 || c == 92 ? c : c - 8 < 6 ? <u32>load<u8>(SHORT_ESCAPES + c - 8) : 0;
@@ -134,7 +158,15 @@ export class JsonWriter {
         if (c - 0xD800 < 0x800) {
           // A surrogate: must be a high one followed by a low one.
           const d = i + 1 < n ? <u32>load<u16>(p + (<usize>(i + 1) << 1)) : 0;
-          if (c >= 0xDC00 || d - 0xDC00 >= 0x400) { this.valid = false; continue; }
+          if (c >= 0xDC00 || d - 0xDC00 >= 0x400) {
+            if (!asIs) { this.valid = false; continue; }
+            store<u32>(o, 0x0064755C); // "\ud"
+            store<u8>(o + 3, load<u8>(HEX + ((c >> 8) & 15)));
+            store<u8>(o + 4, load<u8>(HEX + ((c >> 4) & 15)));
+            store<u8>(o + 5, load<u8>(HEX + (c & 15)));
+            o += 6;
+            continue;
+          }
           i++;
           cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
         }
@@ -160,11 +192,26 @@ export class JsonWriter {
     this.needComma = true;
   }
 
+  /** Writes `null`. */
+  null(): void {
+    this.comma();
+    store<u32>(this.ensure(4), 0x6C6C756E);
+    this.length += 4;
+    this.needComma = true;
+  }
+
   /** Writes `true` or `false`. */
   bool(b: bool): void {
     this.comma();
     if (b) { store<u32>(this.ensure(4), 0x65757274); this.length += 4; }
     else { const o = this.ensure(5); store<u32>(o, 0x736C6166); store<u8>(o + 4, 0x65); this.length += 5; }
+    this.needComma = true;
+  }
+
+  /** Writes `text`, a JSON number already validated, as it is. */
+  numberText(text: string): void {
+    this.comma();
+    for (let i = 0; i < text.length; i++) this.byte(<u8>text.charCodeAt(i));
     this.needComma = true;
   }
 

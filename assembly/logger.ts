@@ -28,6 +28,19 @@ export function logAt(level: string, message: string): TarmacError | null {
 }
 
 /**
+ * Sends `message`, bytes as they are (not checked as UTF-8), to Tarmac's log at `level`.
+ * Returns null, or the error if the host refused.
+ *
+ * ```ts
+ * logBytesAt("info", request); // the request body, exactly as it came
+ * ```
+ */
+export function logBytesAt(level: string, message: Uint8Array): TarmacError | null {
+  const reply = callHost("tarmac", CAPABILITY, level, message.dataStart, <usize>message.length);
+  return reply.ok ? null : hostFailure(reply.error, CAPABILITY, level);
+}
+
+/**
  * The logger, one function per level.
  *
  * ```ts

@@ -165,6 +165,11 @@ export function E_NOT_A_NUMBER(): string {
   return message(memory.data<u8>([116, 104, 101, 32, 118, 97, 108, 117, 101, 32, 105, 115, 32, 110, 111, 116, 32, 97, 32, 110, 117, 109, 98, 101, 114, 32, 105, 110, 32, 114, 97, 110, 103, 101]), 34);
 }
 
+/** "payload is not valid JSON (or nests deeper than 128 levels)" */
+export function E_PAYLOAD_NOT_JSON(): string {
+  return message(memory.data<u8>([112, 97, 121, 108, 111, 97, 100, 32, 105, 115, 32, 110, 111, 116, 32, 118, 97, 108, 105, 100, 32, 74, 83, 79, 78, 32, 40, 111, 114, 32, 110, 101, 115, 116, 115, 32, 100, 101, 101, 112, 101, 114, 32, 116, 104, 97, 110, 32, 49, 50, 56, 32, 108, 101, 118, 101, 108, 115, 41]), 59);
+}
+
 /** "the value is not a boolean" */
 export function E_NOT_A_BOOL(): string {
   return message(memory.data<u8>([116, 104, 101, 32, 118, 97, 108, 117, 101, 32, 105, 115, 32, 110, 111, 116, 32, 97, 32, 98, 111, 111, 108, 101, 97, 110]), 26);

@@ -38,6 +38,7 @@ export const MESSAGES = {
   E_EMPTY_QUERY: "query must not be empty",
   E_BAD_ROWS: "rows are not a JSON array of objects (or MySQL values are not base64)",
   E_NOT_A_NUMBER: "the value is not a number in range",
+  E_PAYLOAD_NOT_JSON: "payload is not valid JSON (or nests deeper than 128 levels)",
   E_NOT_A_BOOL: "the value is not a boolean",
   E_REQUEST_TOO_LARGE: "request is too large",
 };

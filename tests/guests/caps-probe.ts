@@ -1,7 +1,7 @@
 // Test guest for the capabilities beyond key:value. Same framing as kv-probe:
 // request:  [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
-import { handle, ok, fail, log, logAt, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, SqlValue, kv, setHostCall, HostReply, base64Encode } from "tarmac-as/assembly";
+import { handle, ok, fail, log, logAt, logBytesAt, hostCall, parseJson, JsonValue, metrics, callFunction, Result, TarmacError, text, HttpRequest, sql, mysql, SqlType, SqlValue, kv, setHostCall, HostReply, base64Encode } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 import { recorded } from "./recording";
 
@@ -25,7 +25,7 @@ function sameReplyHost(binding: string, namespace: string, operation: string, pa
   }
   return HostReply.of(true, r, "");
 }
-const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14;
+const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14, JSON_PAYLOAD: u8 = 15, RAW_CALL: u8 = 16, LOG_BYTES: u8 = 17;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -53,6 +53,31 @@ function run(req: Uint8Array): Result<Uint8Array> {
   if (op == GAUGE_INC) return reply(metrics.gaugeInc(name));
   if (op == GAUGE_DEC) return reply(metrics.gaugeDec(name));
   if (op == HISTOGRAM) return reply(metrics.histogram(name, load<f64>(rest.dataStart)));
+  if (op == JSON_PAYLOAD) {
+    // Reads rest as a JSON payload and writes it back; a name is added as member "name".
+    const doc = parseJson(rest);
+    if (doc.isErr) return reply(doc.error);
+    const v = doc.value;
+    if (name.length) {
+      if (v.kind != 5) return fail("name given but the payload is not an object");
+      v.set("name", JsonValue.string(name));
+    }
+    return reply(null, v.toBytes());
+  }
+  if (op == RAW_CALL) {
+    // name is "binding/namespace/operation"; answers [ok u8][tooLarge u8][error length u32][error][reply].
+    const parts = name.split("/");
+    const r = hostCall(parts[0], parts[1], parts[2], rest);
+    const err = String.UTF8.encode(r.error);
+    const out = new Uint8Array(6 + err.byteLength + r.reply.length);
+    out[0] = r.ok ? 1 : 0;
+    out[1] = r.tooLarge ? 1 : 0;
+    store<u32>(out.dataStart + 2, err.byteLength);
+    memory.copy(out.dataStart + 6, changetype<usize>(err), err.byteLength);
+    memory.copy(out.dataStart + 6 + err.byteLength, r.reply.dataStart, r.reply.length);
+    return reply(null, out);
+  }
+  if (op == LOG_BYTES) return reply(logBytesAt(name, rest));
   if (op == CALL) {
     const r = callFunction(name, rest);
     return reply(r.error, r.isOk ? r.value : null);
