@@ -40,11 +40,11 @@ export function writeReport(results) {
   const th = results.tarmac_http;
   
   if (th) {
-    lines.push("", "| real Tarmac, one client | raw req/s | sdk req/s | sdk/raw (median) | spread | floor/raw (raw + decoding the value) | sdk/floor | Tarmac CPU per request, raw / sdk |", "|---|---|---|---|---|---|---|---|");
+    lines.push("", "| real Tarmac, one client | raw req/s | sdk req/s | sdk/raw (median) | spread | floor/raw (raw + decoding the value) | sdk/floor | Tarmac CPU per request, raw / floor / sdk |", "|---|---|---|---|---|---|---|---|");
     for (const [name, r] of Object.entries(th)) {
       const floor = r.floor_ratio === undefined ? "" : `${r.floor_ratio.toFixed(2)} (${r.floor_spread.map((x) => x.toFixed(2)).join("–")})`;
       const toFloor = r.sdk_to_floor === undefined ? "" : r.sdk_to_floor.toFixed(2);
-      lines.push(`| ${name} B | ${r.raw_rps.toFixed(0)} | ${r.sdk_rps.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.spread.map((x) => x.toFixed(2)).join("–")} | ${floor} | ${toFloor} | ${r.raw_cpu_us.toFixed(0)} / ${r.sdk_cpu_us.toFixed(0)} µs |`);
+      lines.push(`| ${name} B | ${r.raw_rps.toFixed(0)} | ${r.sdk_rps.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.spread.map((x) => x.toFixed(2)).join("–")} | ${floor} | ${toFloor} | ${r.raw_cpu_us.toFixed(0)} / ${r.floor_cpu_us === undefined ? "-" : r.floor_cpu_us.toFixed(0)} / ${r.sdk_cpu_us.toFixed(0)} µs |`);
     }
     const mem = results.tarmac_memory_kib_per_instance;
     lines.push("", "| Tarmac RSS per pooled instance (pool 100 against 1) | new | after small gets | after 1 MiB gets |", "|---|---|---|---|");
