@@ -35,7 +35,7 @@ export class HostPanic extends Error {}
  * disabled: calls to it fail with `callback not found`, as in Tarmac.
  */
 export class TarmacHost {
-  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null } = {}) {
+  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null, io = null } = {}) {
     /** The Tarmac version this host behaves as (profiles.mjs). */
     this.profile = tarmacProfile(profile);
     this.store = store;
@@ -48,7 +48,10 @@ export class TarmacHost {
     this.metrics = new Metrics();
     this.capabilities.metrics ??= metricsCallbacks(this.metrics, this.profile);
     // Real HTTP requests, through a worker started on first use.
-    const lazyBridge = { call: (kind, args) => (this.bridge ??= new SyncBridge()).call(kind, args) };
+    // `io(kind, args, real)` may answer an I/O request itself (HTTP routes, canned SQL rows) or
+    // pass it on to `real`.
+    const real = (kind, args) => (this.bridge ??= new SyncBridge()).call(kind, args);
+    const lazyBridge = { call: io ? (kind, args) => io(kind, args, real) : real };
     this.capabilities.httpclient ??= httpclientCallbacks(lazyBridge, { maxBody: httpMaxBody, profile: this.profile });
     // SQL only when configured ({ driver: "postgres" | "mysql", config }), as APP_ENABLE_SQL.
     if (sql) this.capabilities.sql ??= sqlCallbacks(lazyBridge, sql, this.profile);

@@ -1,0 +1,244 @@
+// tarmac-as/host: run a compiled function the way Tarmac does, in Node, for tests and tools.
+//
+// A `TestHost` loads modules into pools of instances (wapc-go on wazero's behaviour: the response
+// read after the instance is back in its pool, traps and aborts, WASI) and answers their host
+// calls as Tarmac v0.10.0 or `main` does (protobuf tried first, Tarmac's JSON, status codes and
+// messages). Each capability is set up per host: key:value in memory (seeded, inspectable), HTTP
+// (real requests, or routes answered by a JavaScript function), SQL (a real PostgreSQL or MySQL,
+// or canned rows), metrics, other functions of the service, and the log. Every host call is
+// recorded, and failures can be injected per capability and operation.
+import "./quiet.mjs";
+// Loaded after quiet.mjs has run (static imports of node:wasi would warn before it could).
+const { TarmacHost, CallbackError } = await import("../tests/host/tarmac-host.mjs");
+const { MemoryStore } = await import("../tests/host/kvstore.mjs");
+
+const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
+
+/** What Tarmac's JSON request or reply looks like to a reader: parsed JSON, or the bytes. */
+function decoded(bytes) {
+  const text = Buffer.from(bytes).toString("utf8");
+  try { return JSON.parse(text); } catch { return Buffer.from(bytes); }
+}
+
+/** The key:value store of a host: a Map of key to Buffer, with string helpers. */
+export class KeyValue {
+  constructor(store) { this.store = store; }
+  /** The value of `key` as a Buffer, or undefined. */
+  get(key) { return this.store.map.get(key); }
+  /** The value of `key` as UTF-8 text, or undefined. */
+  getString(key) { const v = this.store.map.get(key); return v === undefined ? undefined : v.toString("utf8"); }
+  /** Sets `key` to `value` (a string, Buffer or Uint8Array). */
+  set(key, value) { this.store.map.set(key, Buffer.from(toBuffer(value))); return this; }
+  has(key) { return this.store.map.has(key); }
+  delete(key) { return this.store.map.delete(key); }
+  keys() { return [...this.store.map.keys()]; }
+  /** Every entry as [key, Buffer]. */
+  entries() { return [...this.store.map.entries()]; }
+  /** Every entry as { key: text }. */
+  toObject() { return Object.fromEntries([...this.store.map].map(([k, v]) => [k, v.toString("utf8")])); }
+  clear() { this.store.map.clear(); }
+  get size() { return this.store.map.size; }
+}
+
+/**
+ * A Tarmac-like host for tests and tools.
+ *
+ * ```js
+ * const host = new TestHost({ kv: { greeting: "hi" } });
+ * const fn = await host.load("build/function.wasm");
+ * const r = fn.call("world");           // { ok, status, body, text, error }
+ * host.kv.getString("greeting");        // what the function stored
+ * host.calls;                           // every host call, decoded
+ * ```
+ */
+export class TestHost {
+  /**
+   * @param {object} [options]
+   * @param {"v0.10.0"|"main"} [options.profile] which Tarmac to behave as (default "v0.10.0")
+   * @param {object|false} [options.kv] initial key:value entries ({ key: string | Uint8Array }); false switches the store off
+   * @param {object} [options.store] a store object (get/set/delete/keys and `map`) to use instead of one in memory
+   * @param {Function|object} [options.http] routes answered in JavaScript: ({ method, url, headers, body }) => ({ status, headers, body }) | undefined, or { "GET https://x/y": response | fn }; anything unanswered is a real request (or, with options.realHttp false, a connection error)
+   * @param {boolean} [options.realHttp] make real requests for what no route answers (default true)
+   * @param {object} [options.sql] { driver: "postgres"|"mysql", config } for a real database, or { driver?, rows: (query) => rows | Error } for canned rows
+   * @param {Function} [options.log] called with { level, message } as the function logs (also kept in `host.logs`)
+   */
+  constructor({ profile = "v0.10.0", kv = {}, store = null, http = null, realHttp = true, sql = null, log = null } = {}) {
+    const kvStore = store ?? new MemoryStore();
+    this.routes = http;
+    this.realHttp = realHttp;
+    this.canned = sql && sql.rows ? sql : null;
+    const sqlConfig = sql ? (sql.rows ? { driver: sql.driver ?? "postgres", config: null } : sql) : null;
+    this.engine = new TarmacHost({ profile, kvstore: kv !== false, store: kvStore, sql: sqlConfig, io: (kind, args, real) => this.io(kind, args, real) });
+    /** The key:value store (`host.kv.get(key)`, `host.kv.set(key, value)`, ...). */
+    this.kv = new KeyValue(kvStore);
+    for (const [k, v] of Object.entries(kv || {})) this.kv.set(k, v);
+    /** Every host call: { capability, operation, request, payload, ok, reply, error }. */
+    this.calls = [];
+    this.failures = new Map();
+    this.onLog = log;
+    this.functions = new Map();
+    // Record and inject at Tarmac's router.
+    const dispatch = this.engine.dispatch.bind(this.engine);
+    this.engine.dispatch = (binding, namespace, operation, payload) => this.dispatch(dispatch, binding, namespace, operation, payload);
+  }
+
+  /** Which Tarmac this host behaves as. */
+  get profile() { return this.engine.profile.name; }
+  /** Every message logged through Tarmac's logger: [{ level, message }]. */
+  get logs() { return this.engine.logs; }
+  /** The metrics recorded: `host.metrics.get(name)` gives { type, value } or { type, observations }. */
+  get metrics() { return this.engine.metrics; }
+  /** The metrics as Tarmac's /metrics page shows them. */
+  metricsText() { return this.engine.metrics.exposition(); }
+
+  /**
+   * Loads a module (a path, bytes or a WebAssembly.Module) into a pool of `pool` instances and
+   * returns it as a callable function. With `name`, other functions reach it through a
+   * `function` route (`callFunction(name, ...)`).
+   */
+  async load(wasm, { pool = 1, name = null } = {}) {
+    const p = await this.engine.pool(wasm, pool);
+    const fn = new LoadedFunction(this, p);
+    if (name) this.route(name, fn);
+    return fn;
+  }
+
+  /** Routes `callFunction(name, ...)` to a loaded function (Tarmac's `function` route). */
+  route(name, fn) {
+    this.functions.set(name, fn);
+    this.engine.functions.set(name, { call: (payload) => { const r = fn.invokeRaw(toBuffer(payload)); return r.ok ? { ...r, body: r.read() } : r; } });
+    return this;
+  }
+
+  /**
+   * Makes calls to `capability` (e.g. "kvstore", "httpclient", "sql", "metrics", "logger",
+   * "function") with `operation` (or "*" for all) fail or misbehave until `clearFailures()`:
+   * - { status, message }: Tarmac's failure reply with that status code and message
+   * - { unavailable: true }: the capability is off (`callback not found`)
+   * - { reply }: a success whose reply is these bytes (a malformed reply, for instance)
+   * - { error }: the host call fails with this error text and no reply
+   * `times` limits how many calls it affects.
+   */
+  fail(capability, operation, failure) {
+    this.failures.set(`${capability}:${operation}`, { ...failure, left: failure.times ?? Infinity });
+    return this;
+  }
+
+  /** Switches a capability off, as when Tarmac runs without it (`callback not found`). */
+  disable(capability) {
+    return this.fail(capability, "*", { unavailable: true });
+  }
+
+  /** Removes every injected failure. */
+  clearFailures() {
+    this.failures.clear();
+    return this;
+  }
+
+  /** Stops the I/O worker used for real HTTP and SQL, if one was started. */
+  async close() {
+    await this.engine.close();
+  }
+
+  dispatch(real, binding, namespace, operation, payload) {
+    const call = { capability: namespace, operation, binding, payload: Buffer.from(payload), request: decoded(payload) };
+    this.calls.push(call);
+    const failure = this.failures.get(`${namespace}:${operation}`) ?? this.failures.get(`${namespace}:*`);
+    try {
+      let reply;
+      if (failure && failure.left > 0) {
+        failure.left--;
+        if (failure.unavailable) throw new CallbackError("callback not found");
+        if (failure.error !== undefined) throw new CallbackError(String(failure.error));
+        if (failure.reply !== undefined) reply = toBuffer(failure.reply);
+        else {
+          const status = { code: failure.status ?? 500, status: failure.message ?? "failure injected by the test" };
+          throw new CallbackError(status.status, Buffer.from(JSON.stringify({ status })));
+        }
+      } else {
+        reply = real(binding, namespace, operation, payload);
+      }
+      if (namespace === "logger" && this.onLog) this.onLog(this.logs.at(-1));
+      call.ok = true;
+      call.reply = decoded(reply ?? Buffer.alloc(0));
+      return reply;
+    } catch (e) {
+      call.ok = false;
+      call.error = e.message;
+      call.reply = e.body ? decoded(e.body) : null;
+      throw e;
+    }
+  }
+
+  // HTTP routes and canned SQL; everything else goes to the real I/O worker.
+  io(kind, args, real) {
+    if (kind === "http" && this.routes) {
+      const req = { method: args.method, url: args.url, headers: args.headers ?? {}, body: Buffer.from(args.body ?? []) };
+      let answer;
+      if (typeof this.routes === "function") answer = this.routes(req);
+      else {
+        const route = this.routes[`${req.method} ${req.url}`] ?? this.routes[req.url];
+        answer = typeof route === "function" ? route(req) : route;
+      }
+      if (answer !== undefined && answer !== null) {
+        const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+        return { code: answer.status ?? 200, headers, body: toBuffer(answer.body).toString("base64") };
+      }
+    }
+    if (kind === "http" && !this.realHttp) {
+      return { error: `${args.method[0]}${args.method.slice(1).toLowerCase()} ${JSON.stringify(args.url)}: dial tcp: no route for this URL in the test host`, stage: "do" };
+    }
+    if (kind === "sql" && this.canned) {
+      let rows;
+      try { rows = this.canned.rows(args.query); } catch (e) { rows = e; }
+      if (rows instanceof Error) return { error: rows.message };
+      if (!rows || rows.length === 0) return { json: "null" };
+      const mysql = (this.canned.driver ?? "postgres") === "mysql";
+      // Tarmac's MySQL driver hands every column over as bytes, which JSON carries as base64.
+      const value = (v) => (v === null || v === undefined ? null : mysql ? Buffer.from(Buffer.isBuffer(v) ? v : String(v)).toString("base64") : v);
+      const sorted = rows.map((row) => Object.fromEntries(Object.keys(row).sort().map((k) => [k, value(row[k])])));
+      return { json: JSON.stringify(sorted) };
+    }
+    return real(kind, args);
+  }
+}
+
+/** A module loaded into a host's pool: call it as Tarmac's HTTP server or a scheduler would. */
+export class LoadedFunction {
+  constructor(host, pool) {
+    this.host = host;
+    this.pool = pool;
+  }
+
+  /**
+   * Runs the handler with `body` (a string, Buffer or Uint8Array) and reads the response once
+   * the instance is back in the pool, as Tarmac does. Returns { ok, status, body, text, error,
+   * trapped, calls }: `status` and `body` are what Tarmac's HTTP server would send (200 and the
+   * response, or 500 and the profile's error body); `error` is the handler's error text.
+   */
+  call(body = "") {
+    const first = this.host.calls.length;
+    const r = this.invokeRaw(toBuffer(body));
+    const response = r.ok ? r.read() : null;
+    const answer = this.host.engine.httpAnswer(r.ok ? { ok: true, body: response } : r);
+    return {
+      ok: r.ok,
+      status: answer.status,
+      body: Buffer.from(answer.body),
+      text: Buffer.from(answer.body).toString("utf8"),
+      error: r.ok ? null : r.error,
+      trapped: Boolean(r.trapped),
+      calls: this.host.calls.slice(first),
+    };
+  }
+
+  invokeRaw(payload) {
+    return this.pool.invoke(payload);
+  }
+
+  /** The linear memory of each pooled instance, in bytes. */
+  memory() {
+    return this.pool.instances.map((g) => g.memorySize());
+  }
+}
+
