@@ -18,9 +18,16 @@ export function projectFunctions(dir, target = "release") {
     let json;
     try { json = JSON.parse(readFileSync(config, "utf8")); } catch (e) { throw new Error(`${file}: not valid JSON (${e.message})`); }
     const name = file === "asconfig.json" ? "main" : file.slice("asconfig.".length, -".json".length);
-    if (!json.extends) throw new Error(`${file}: does not extend the tarmac-as preset ("extends": "./node_modules/tarmac-as/asconfig.json")`);
-    const preset = resolve(dirname(config), json.extends);
-    if (!existsSync(preset)) throw new Error(`${file}: the preset ${json.extends} is not there (${preset}); run npm install, or fix the path`);
+    if (!json.extends) throw new Error(`${file}: does not extend the tarmac-as preset ("extends": "tarmac-as/asconfig.json")`);
+    // asc resolves a relative path from the config's folder and a package path as Node would.
+    let preset = null;
+    if (json.extends.startsWith(".") || json.extends.startsWith("/")) {
+      const p = resolve(dirname(config), json.extends);
+      if (existsSync(p)) preset = p;
+    } else {
+      try { preset = createRequire(config).resolve(json.extends); } catch {}
+    }
+    if (!preset) throw new Error(`${file}: the preset ${JSON.stringify(json.extends)} cannot be found from ${dir}; run npm install (tarmac-as must be installed), or fix "extends"`);
     if (!Array.isArray(json.entries) || json.entries.length === 0) throw new Error(`${file}: names no "entries"`);
     const outFile = json.targets?.[target]?.outFile;
     if (!outFile) throw new Error(`${file}: its ${target} target has no "outFile" (asc would print the module to the terminal)`);
