@@ -229,7 +229,7 @@ const HUGE: usize = 8 << 20;
 // The smallest size-class start from which a block of 12 more bytes holds `need` bytes.
 function classStart(need: usize): usize {
   const t = need - 12;
-  const step = (<usize>1) << (<usize>(27 - clz<u32>(<u32>t))); // 16 classes per power of two
+  const step = (<usize>1) << <usize>(27 - clz<u32>(<u32>t)); // 16 classes per power of two
   return (t + step - 1) & ~(step - 1);
 }
 
