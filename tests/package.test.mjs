@@ -12,7 +12,7 @@ import { TarmacHost } from "./host/tarmac-host.mjs";
 
 // What the tarball holds: these files, plus every file of the SDK (assembly/) and of the
 // preset's build check (transform/). A file the package starts to ship belongs here.
-const SHIPPED = ["LICENSE", "README.md", "package.json", "index.js", "index.d.ts", "asconfig.json"];
+const SHIPPED = ["LICENSE", "README.md", "package.json", "index.js", "index.d.ts", "asconfig.json", "tsconfig.json"];
 const SHIPPED_DIRS = ["assembly", "transform"];
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -40,7 +40,7 @@ const config = (name, entry, extra = {}) => writeFileSync(join(dir, name), JSON.
   targets: { release: { outFile: `build/${name}.wasm` } },
 }));
 
-test("the tarball holds exactly the SDK, the preset and its build check, the Node entry, README and LICENSE", () => {
+test("the tarball holds exactly the SDK, the preset and its build check, the Node entry, the tsconfig for editors, README and LICENSE", () => {
   const expected = [
     ...SHIPPED,
     ...SHIPPED_DIRS.flatMap((d) => readdirSync(join(root, d), { recursive: true, withFileTypes: true })
