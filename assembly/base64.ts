@@ -41,7 +41,7 @@ import { newBytes } from "./buffers";
  * Writes the base64 of `n` bytes at `src` to `dst` (ASCII, `base64EncodedLength(n)` bytes).
  *
  * ```ts
- * encodeBase64To(changetype<usize>(bytes.buffer), bytes.length, out);
+ * encodeBase64To(body.dataStart, body.length, out); // body: a Uint8Array
  * ```
  */
 export function encodeBase64To(src: usize, n: usize, dst: usize): void {
@@ -99,7 +99,7 @@ export function base64DecodedLength(src: usize, len: usize): isize {
  * canonical standard padded base64.
  *
  * ```ts
- * if (!decodeBase64To(ptr, len, out)) return invalid;
+ * const valid = decodeBase64To(ptr, len, out); // false: not canonical base64
  * ```
  */
 export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
@@ -180,7 +180,7 @@ export function decodeBase64To(src: usize, len: usize, dst: usize): bool {
  * Base64 text of `bytes`.
  *
  * ```ts
- * base64Encode(String.UTF8.encode("hi")) // "aGk="
+ * base64Encode(bytes("hi")) // "aGk="
  * ```
  */
 export function base64Encode(bytes: Uint8Array): string {

@@ -261,7 +261,7 @@ export function newBytes(n: usize): ArrayBuffer {
 const COLLECT_AFTER: usize = 1 << 20;
 let largeBytes: usize = 0;
 
-/** Notes a buffer of `n` bytes moved in this request (only large ones count). `noteBytes(payload.length)` */
+/** Notes a buffer of `n` bytes moved in this request (only large ones count). `noteBytes(body.length)` */
 export function noteBytes(n: usize): void {
   // Only the incremental runtime needs this; the minimal one collects as every request starts.
   if (ASC_RUNTIME == RUNTIME_INCREMENTAL && n >= LARGE) largeBytes += n;

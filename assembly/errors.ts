@@ -41,7 +41,7 @@ export function errorKindName(kind: ErrorKind): string {
  *
  * ```ts
  * const r = kv.get("user:1");
- * if (!r.ok && r.error!.kind == ErrorKind.NotFound) { ... }
+ * if (r.isErr && r.error!.kind == ErrorKind.NotFound) log.info("no user 1 yet");
  * ```
  */
 export class TarmacError extends Error {

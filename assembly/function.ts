@@ -14,7 +14,7 @@ import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NA
  * other function returned gives `HostFailure` with its message.
  *
  * ```ts
- * const r = callFunction("resize", image);
+ * const r = callFunction("resize", request); // hand the request on
  * if (r.isOk) return ok(r.value);
  * ```
  */

@@ -61,7 +61,7 @@ export class HttpRequest {
     return this;
   }
 
-  /** Sets the body to bytes. `req.bytes(data)` */
+  /** Sets the body to bytes. `req.bytes(body)` */
   bytes(body: Uint8Array): HttpRequest {
     this.body = body;
     return this;

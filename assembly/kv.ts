@@ -34,7 +34,8 @@ export class KVStore {
    *
    * ```ts
    * const r = kv.get("avatar:42");
-   * if (r.is(ErrorKind.NotFound)) { ... } else if (r.isOk) use(r.value);
+   * if (r.is(ErrorKind.NotFound)) return fail("no avatar yet");
+   * if (r.isOk) return ok(r.value);
    * ```
    */
   get(key: string): Result<Uint8Array> {
@@ -68,7 +69,7 @@ export class KVStore {
    * values, so an empty `value` is an `InvalidInput` error without a host call.
    *
    * ```ts
-   * const err = kv.set("avatar:42", bytes);
+   * const err = kv.set("avatar:42", request);
    * if (err) return Result.err<Uint8Array>(err);
    * ```
    */
@@ -126,7 +127,7 @@ export class KVStore {
    *
    * ```ts
    * const r = kv.keys();
-   * if (r.isOk) for (let i = 0; i < r.value.length; i++) log(r.value[i]);
+   * if (r.isOk) for (let i = 0; i < r.value.length; i++) log.info(r.value[i]);
    * ```
    */
   keys(): Result<string[]> {

@@ -60,7 +60,7 @@ export function readStatus(r: JsonReader, st: ReplyStatus): void {
  * (null included: Tarmac never sends it) sets `st.problem` and gives null.
  *
  * ```ts
- * if (r.keyIs("data")) data = readBase64(r, st, reply);
+ * const data = r.keyIs("data") ? readBase64(r, st, reply) : null;
  * ```
  */
 export function readBase64(r: JsonReader, st: ReplyStatus, reply: HostReply): Uint8Array | null {
@@ -134,7 +134,7 @@ export function replyError(reply: HostReply, r: JsonReader, st: ReplyStatus, cap
  * capability is switched off.
  *
  * ```ts
- * return hostFailure(reply.error, "logger", "info");
+ * const err = hostFailure(reply.error, "logger", "info");
  * ```
  */
 export function hostFailure(error: string, capability: string, operation: string): TarmacError {
@@ -151,7 +151,7 @@ let replyData: Uint8Array | null = null;
  * `takeReplyData`.
  *
  * ```ts
- * const err = readReply(callHost("tarmac", "kvstore", "get", w.ptr, w.length), "data", "kvstore", "get", true);
+ * const err = readReply(reply, "data", "kvstore", "get", true); // reply: what callHost gave back
  * ```
  */
 export function readReply(reply: HostReply, field: string | null, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {

@@ -8,8 +8,8 @@ import { ErrorKind, TarmacError, E_HANDLER_FAILED } from "./errors";
  *
  * ```ts
  * const r = kv.getString("greeting");
- * if (r.isOk) return Result.ok(String.UTF8.encode(r.value));
- * if (r.error!.kind == ErrorKind.NotFound) return Result.fail<ArrayBuffer>("no greeting yet");
+ * if (r.isOk) return ok(r.value);
+ * if (r.error!.kind == ErrorKind.NotFound) return Result.fail<Uint8Array>("no greeting yet");
  * ```
  */
 export class Result<T> {
@@ -20,7 +20,7 @@ export class Result<T> {
     return new Result<T>(value, null);
   }
 
-  /** A failure carrying `error`. `Result.err<string>(e)` */
+  /** A failure carrying `error`. `Result.err<string>(err)` */
   static err<T>(error: TarmacError): Result<T> {
     return new Result<T>(zero<T>(), error);
   }
@@ -35,7 +35,7 @@ export class Result<T> {
     return this.error === null;
   }
 
-  /** True when this holds an error. `if (r.isErr) log(r.error!.message)` */
+  /** True when this holds an error. `if (r.isErr) log.error(r.error!.message)` */
   get isErr(): bool {
     return this.error !== null;
   }
@@ -51,7 +51,7 @@ export class Result<T> {
    * with the error's text (the instance keeps serving). Check `isOk` first, or use `unwrapOr`.
    *
    * ```ts
-   * const n = r.isOk ? r.value : 0;
+   * const greeting = r.isOk ? r.value : "hello";
    * ```
    */
   get value(): T {

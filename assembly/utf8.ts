@@ -31,7 +31,7 @@ export function isValidUnicode(s: string): bool {
  * sequences become U+FFFD instead and the result is never null.
  *
  * ```ts
- * const s = decodeUtf8(changetype<usize>(buf), buf.byteLength); // null if not UTF-8
+ * const s = decodeUtf8(body.dataStart, body.length); // null if not UTF-8
  * ```
  */
 export function decodeUtf8(ptr: usize, len: usize, replace: bool = false): string | null {
@@ -79,7 +79,7 @@ function decodeUtf8To(ptr: usize, len: usize, dst: usize, replace: bool): isize 
  * times 2^21, or 0 if it is not valid UTF-8 (overlong, a surrogate, above U+10FFFF, cut short).
  *
  * ```ts
- * const seq = utf8Sequence(p, end); // 0xE9 | (2 << 21) for "é"
+ * const seq = utf8Sequence(ptr, ptr + len); // 0xE9 | (2 << 21) for "é"
  * ```
  */
 export function utf8Sequence(p: usize, e: usize): u32 {
@@ -103,7 +103,7 @@ export function utf8Sequence(p: usize, e: usize): u32 {
  * with `dst` 0 it only counts. A lone surrogate becomes U+FFFD.
  *
  * ```ts
- * const n = encodeUtf8(changetype<usize>(s), s.length, 0);
+ * const n = encodeUtf8(changetype<usize>(key), key.length, 0); // bytes key takes as UTF-8
  * ```
  */
 export function encodeUtf8(src: usize, units: usize, dst: usize): usize {
@@ -130,7 +130,7 @@ export function encodeUtf8(src: usize, units: usize, dst: usize): usize {
   return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 }
 
-/** Stores code point `cp` at `o` as its `n` UTF-8 bytes. `storeUtf8(o, 0xE9, 2)` */
+/** Stores code point `cp` at `o` as its `n` UTF-8 bytes. `storeUtf8(out, 0xE9, 2)` */
 export function storeUtf8(o: usize, cp: u32, n: usize): void {
   if (n == 1) { store<u8>(o, <u8>cp); return; }
   for (let k = n - 1; k > 0; k--) { store<u8>(o + k, <u8>(0x80 | (cp & 63))); cp >>= 6; }
