@@ -12,7 +12,8 @@
 //   - A block whose previous non-empty line ends with "`some/path.ts`:" is that file (its
 //     `path`), as in "`assembly/main.ts`:" before the README's first function.
 //
-// Doc comments (/** ... */ in assembly/*.ts, except the generated assembly/messages.ts)
+// Doc comments (/** ... */ in assembly/*.ts, except the generated assembly/messages.ts and
+// .d.ts declarations, which asc never reads)
 //   - ```ts blocks inside the comment (the leading ` * ` of each line stripped) are compiled.
 //   - An inline example is the backticked span that ends a comment's text (after any fenced
 //     block is removed; only a parenthetical remark such as "(Tarmac shows it with APP_DEBUG)"
