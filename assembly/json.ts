@@ -24,8 +24,8 @@ const PROTOBUF_GUARD_LENGTH: usize = 5;
  *
  * ```ts
  * const w = JsonWriter.begin(64);
- * w.startObject(); w.key("key"); w.string(k); w.endObject();
- * callHost("tarmac", "kvstore", "get", w.ptr, w.length);
+ * w.startObject(); w.key("key"); w.string("myKey"); w.endObject();
+ * const reply = callHost("tarmac", "kvstore", "get", w.ptr, w.length); // from ./host
  * ```
  */
 export class JsonWriter {
@@ -235,7 +235,8 @@ const MAX_DEPTH = 128;
  *
  * ```ts
  * const r = JsonReader.over(ptr, len);
- * if (r.startObject()) while (r.nextKey()) { if (r.keyIs("code")) code = r.int(); else r.skip(); }
+ * let code: i64 = 0;
+ * if (r.startObject()) while (r.nextKey()) { if (r.keyIs("code")) code = r.int(0, 999); else r.skip(); }
  * r.finish();
  * ```
  */
