@@ -4,11 +4,10 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { buildWasm } from "./build.mjs";
 import { TarmacHost } from "../tests/host/tarmac-host.mjs";
-import { startPostgres, postgresBin } from "../tests/servers/databases.mjs";
+import { startDatabase } from "../tests/servers/databases.mjs";
+import { startUpstream } from "../tests/servers/start.mjs";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -33,17 +32,17 @@ export async function buildExamples(log = () => {}) {
 }
 
 /**
- * Starts what the examples need: the local HTTP upstream (always) and PostgreSQL (when it is
- * installed). Returns { http, postgres, stop }.
+ * Starts what the examples need: the local HTTP upstream (always) and PostgreSQL (when it can
+ * run here). Returns { http, postgres, missing: { postgres: why } when it cannot, stop }.
  */
 export async function startEnvironment() {
-  const upstream = spawn(process.execPath, [join(root, "tests", "servers", "upstream.mjs")], { stdio: ["pipe", "pipe", "inherit"] });
-  const ports = JSON.parse(await new Promise((resolve) => createInterface({ input: upstream.stdout }).once("line", resolve)));
-  const postgres = postgresBin() ? await startPostgres() : null;
+  const upstream = await startUpstream();
+  const pg = await startDatabase("postgres");
   return {
-    http: `http://127.0.0.1:${ports.http}`,
-    postgres,
-    async stop() { upstream.stdin.end(); if (postgres) await postgres.stop(); },
+    http: `http://127.0.0.1:${upstream.ports.http}`,
+    postgres: pg.server ?? null,
+    missing: pg.skip ? { postgres: pg.skip } : {},
+    async stop() { await upstream.stop(); await pg.server?.stop(); },
   };
 }
 
@@ -53,7 +52,7 @@ export async function startEnvironment() {
  */
 export async function runExample(ex, env) {
   const missing = ex.needs.filter((n) => !env[n]);
-  if (missing.length) return { skipped: `needs ${missing.join(", ")}` };
+  if (missing.length) return { skipped: `needs ${missing.map((n) => (env.missing?.[n] ? `${n} (${env.missing[n]})` : n)).join(", ")}` };
   const host = new TarmacHost(ex.needs.includes("postgres") ? { sql: { driver: "postgres", config: env.postgres.config } } : {});
   try {
     for (const [route, exampleName] of Object.entries(ex.functions)) {

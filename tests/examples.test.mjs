@@ -8,7 +8,7 @@ import { TarmacHost } from "./host/tarmac-host.mjs";
 
 let env;
 before(async () => { env = await startEnvironment(); });
-after(async () => { await env.stop(); });
+after(async () => { await env?.stop(); });
 
 for (const ex of examples()) {
   test(`example ${ex.name}`, async (t) => {

@@ -1,33 +1,26 @@
 // SQL over compiled guests on real PostgreSQL and MariaDB servers (Debian's packages), started
 // by the test on loopback. Mirrors Tarmac's own sql tests, then checks typed values.
-import { test, before, after } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { guests } from "./guests.mjs";
 import { TarmacHost } from "./host/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
-import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "./servers/databases.mjs";
+import { databaseForTests } from "./servers/databases.mjs";
 
-const required = process.env.SQL_SERVERS === "required";
-const missing = !postgresBin() || !mariadbInstalled();
-if (missing && !required) console.log("# sql: skipped - install Debian's postgresql and mariadb-server to run them (required when SQL_SERVERS=required, as in CI)");
-
+// Each database on its own: one that cannot run here skips its own tests (saying why), unless
+// SQL_SERVERS=required (as in CI), which fails this file instead.
 const dbs = {};
-before(async () => {
-  if (missing) {
-    if (required) throw new Error("SQL_SERVERS=required but PostgreSQL or MariaDB is not installed");
-    return;
-  }
-  for (const [name, start, driver, op] of [["postgres", startPostgres, "postgres", 10], ["mariadb", startMariaDB, "mysql", 11]]) {
-    const server = await start();
-    const host = new TarmacHost({ sql: { driver, config: server.config } });
-    const guest = await host.instantiate(guests.caps);
-    dbs[name] = { server, host, guest, op };
-  }
-});
-
+const skipped = {};
 after(async () => {
-  for (const db of Object.values(dbs)) { await db.host.close(); await db.server.stop(); }
+  for (const db of Object.values(dbs)) { await db.host?.close(); await db.server.stop(); }
 });
+for (const [name, driver, op] of [["postgres", "postgres", 10], ["mariadb", "mysql", 11]]) {
+  const { server, skip } = await databaseForTests(name, "sql");
+  if (skip) { skipped[name] = skip; continue; }
+  const db = dbs[name] = { server, op };
+  db.host = new TarmacHost({ sql: { driver, config: server.config } });
+  db.guest = await db.host.instantiate(guests.caps);
+}
 
 const run = (db, query) => {
   const head = Buffer.alloc(5);
@@ -40,7 +33,7 @@ const run = (db, query) => {
 };
 
 for (const name of ["postgres", "mariadb"]) {
-  test(`${name}: Tarmac's failing queries are typed errors`, { skip: missing && !required }, () => {
+  test(`${name}: Tarmac's failing queries are typed errors`, { skip: skipped[name] }, () => {
     const db = dbs[name];
     for (const q of ["CREATE TALBE;", "SELECT * FROM no_such_table", "1234e213423ewqw"]) {
       const r = run(db, q);
@@ -55,7 +48,7 @@ for (const name of ["postgres", "mariadb"]) {
     assert.equal(db.guest.hostCalls.length, calls, "refused before the host call");
   });
 
-  test(`${name}: create, insert, select, delete (Tarmac's happy path)`, { skip: missing && !required }, () => {
+  test(`${name}: create, insert, select, delete (Tarmac's happy path)`, { skip: skipped[name] }, () => {
     const db = dbs[name];
     assert.deepEqual(run(db, "CREATE TABLE users (id int, name varchar(64))"), { kind: Kind.OK, rows: [] });
     assert.equal(run(db, "INSERT INTO users (id, name) VALUES (1, 'Ada'), (2, 'Grace \"G\" ü''s')").kind, Kind.OK);
@@ -70,7 +63,7 @@ for (const name of ["postgres", "mariadb"]) {
   });
 }
 
-test("postgres: values arrive as JSON types and read as typed values", { skip: missing && !required }, () => {
+test("postgres: values arrive as JSON types and read as typed values", { skip: skipped.postgres }, () => {
   const r = run(dbs.postgres, `SELECT 42 AS i, 9007199254740993::bigint AS big, 1.5::float8 AS f, true AS b, NULL::text AS n,
     'quote " \\ | } ✓'::text AS t, '{"a":[1,2]}'::json AS j, 'x'::bytea AS bin, '2024-01-02 03:04:05.123456+00'::timestamptz AS ts`);
   assert.equal(r.kind, Kind.OK, r.message);
@@ -87,7 +80,7 @@ test("postgres: values arrive as JSON types and read as typed values", { skip: m
   assert.equal(Buffer.from(row.bin.text, "base64").toString(), "x");
 });
 
-test("mariadb: every column arrives base64-encoded and `mysql` decodes it exactly", { skip: missing && !required }, () => {
+test("mariadb: every column arrives base64-encoded and `mysql` decodes it exactly", { skip: skipped.mariadb }, () => {
   const r = run(dbs.mariadb, `SELECT 42 AS i, -9223372036854775808 AS small, 1.5 AS f, NULL AS n, 'quote " \\\\ ✓' AS t, UNHEX('00FF7F80') AS bin, TRUE AS b`);
   assert.equal(r.kind, Kind.OK, r.message);
   const [row] = r.rows;
@@ -100,7 +93,7 @@ test("mariadb: every column arrives base64-encoded and `mysql` decodes it exactl
   assert.equal(row.b.bool, true);
 });
 
-test("postgres on the main profile: errors also say where the query failed and the SQLSTATE code (lib/pq 1.12)", { skip: missing && !required }, async () => {
+test("postgres on the main profile: errors also say where the query failed and the SQLSTATE code (lib/pq 1.12)", { skip: skipped.postgres }, async () => {
   const host = new TarmacHost({ profile: "main", sql: { driver: "postgres", config: dbs.postgres.server.config } });
   const guest = await host.instantiate(guests.caps);
   const db = { guest, op: 10 };
