@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 
 /** The project's function configs: [{ name, config, entries, outFile }]. Throws on a bad one. */
 export function projectFunctions(dir, target = "release") {
@@ -39,8 +40,9 @@ export function projectFunctions(dir, target = "release") {
 async function projectAsc(dir) {
   const require = createRequire(join(resolve(dir), "package.json"));
   let path;
-  try { path = require.resolve("assemblyscript/asc"); } catch { throw new Error(`assemblyscript is not installed in ${dir}; run npm install`); }
-  return (await import(path)).default;
+  // "assemblyscript/asc" is exported for import only, which require.resolve cannot see.
+  try { path = join(dirname(require.resolve("assemblyscript/package.json")), "dist", "asc.js"); } catch { throw new Error(`assemblyscript is not installed in ${dir}; run npm install`); }
+  return (await import(pathToFileURL(path).href)).default;
 }
 
 /** Builds every function of the project in `dir`; resolves to [{ name, outFile, bytes }]. */
