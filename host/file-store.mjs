@@ -1,0 +1,101 @@
+// A key:value store kept in a JSON file, for `tarmac-as dev` with APP_KVSTORE_TYPE=internal (or
+// boltdb): Tarmac keeps that store in a BoltDB file, so data survives a restart; this store does
+// the same with a file a person can read. It answers like hord's drivers (the errors of the
+// in-memory MemoryStore, keys in byte order as BoltDB lists them, no keys as null) and is passed
+// to a TestHost as `new TestHost({ store })`.
+//
+// The file: {"tarmac-as-kv":1,"values":{"<key>":"<UTF-8 text>" | {"base64":"<bytes>"}}}. Text is
+// stored as text when it is valid UTF-8 and survives the round trip; any other value as base64.
+// `flush()` writes it atomically (a temporary file, then a rename) when something changed.
+import { readFileSync, writeFileSync, renameSync, mkdirSync, unlinkSync } from "node:fs";
+import { dirname, basename, join } from "node:path";
+
+const FORMAT = "tarmac-as-kv";
+
+/** A Map that notes when it changes, so the store knows when to write its file. */
+class TrackedMap extends Map {
+  set(key, value) { this.changed = true; return super.set(key, value); }
+  delete(key) { const had = super.delete(key); if (had) this.changed = true; return had; }
+  clear() { if (this.size) this.changed = true; super.clear(); }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+function encodeValue(buf) {
+  try {
+    const text = utf8.decode(buf);
+    if (Buffer.from(text, "utf8").equals(buf)) return text;
+  } catch { /* not UTF-8: base64 */ }
+  return { base64: buf.toString("base64") };
+}
+
+function decodeValue(v, key, path) {
+  if (typeof v === "string") return Buffer.from(v, "utf8");
+  if (v && typeof v === "object" && typeof v.base64 === "string") return Buffer.from(v.base64, "base64");
+  throw new Error(`${path}: the value of ${JSON.stringify(key)} is neither text nor {"base64": ...}`);
+}
+
+/** Byte order of the keys' UTF-8, as BoltDB's cursor walks them. */
+const byteOrder = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+
+export class FileStore {
+  /**
+   * Opens (or, on the first flush, creates) the store at `path`. An empty file counts as an empty
+   * store (Tarmac creates one before opening it); any other file that is not such a store is an
+   * error, never overwritten.
+   */
+  constructor(path) {
+    this.path = path;
+    this.map = new TrackedMap();
+    let text = null;
+    try { text = readFileSync(path, "utf8"); } catch (e) { if (e.code !== "ENOENT") throw new Error(`cannot read the key:value file ${path}: ${e.message}`); }
+    if (text !== null && text.trim() !== "") {
+      let json;
+      try { json = JSON.parse(text); } catch { json = null; }
+      if (!json || json[FORMAT] !== 1 || typeof json.values !== "object" || json.values === null) {
+        throw new Error(`${path} is not a tarmac-as key:value file (a BoltDB file of Tarmac's?); point APP_BOLTDB_FILENAME at another file`);
+      }
+      for (const [k, v] of Object.entries(json.values)) this.map.set(k, decodeValue(v, k, path));
+    }
+    this.map.changed = false;
+  }
+
+  get(key) {
+    if (key === "") throw new Error("key cannot be nil");
+    if (!this.map.has(key)) throw new Error("nil value returned from database");
+    return this.map.get(key);
+  }
+
+  set(key, value) {
+    if (key === "") throw new Error("key cannot be nil");
+    if (value.length === 0) throw new Error("data cannot be empty");
+    this.map.set(key, Buffer.from(value));
+  }
+
+  delete(key) {
+    if (key === "") throw new Error("key cannot be nil");
+    this.map.delete(key);
+  }
+
+  keys() { return this.map.size ? [...this.map.keys()].sort(byteOrder) : null; }
+
+  /** True when the store changed since it was opened or last written. */
+  get dirty() { return Boolean(this.map.changed); }
+
+  /** Writes the file if the store changed: to a temporary file next to it, then renamed over it. */
+  flush() {
+    if (!this.map.changed) return false;
+    const values = {};
+    for (const key of [...this.map.keys()].sort(byteOrder)) values[key] = encodeValue(this.map.get(key));
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
+    try {
+      writeFileSync(tmp, JSON.stringify({ [FORMAT]: 1, values }, null, 2) + "\n");
+      renameSync(tmp, this.path);
+    } catch (e) {
+      try { unlinkSync(tmp); } catch { /* never written */ }
+      throw e;
+    }
+    this.map.changed = false;
+    return true;
+  }
+}
