@@ -1,0 +1,586 @@
+// `tarmac-as dev` as a function author runs it: a small project in a temporary folder (its
+// node_modules a link to this repository's, its asconfig files extending this repository's
+// preset), built once, then served by `node bin/tarmac-as.mjs dev` as a child process on a free
+// loopback port, and asked over HTTP. Each test stops the servers it started, whatever happens.
+// The settings Tarmac reads (SQL DSNs, listen address, tarmac.json) and the file store are also
+// checked on their own.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSync, cpSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FileStore } from "../host/file-store.mjs";
+import { loadTarmacConfig, envSettings, parsePostgresDsn, parseMysqlDsn, makeRouter } from "../cli/dev-config.mjs";
+import { databaseForTests } from "./servers/databases.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = join(root, "bin", "tarmac-as.mjs");
+const work = mkdtempSync(join(tmpdir(), "tarmac-as-dev-"));
+const children = new Set();
+after(() => {
+  for (const c of children) c.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- The project ----------------------------------------------------------------------------
+
+const SOURCES = {
+  // Counts its requests in the store; says what body it got and what setup and tick left there.
+  // A body "fail" fails; "call:<x>" hands <x> to the function "helper" through callFunction.
+  api: `
+import { handle, ok, fail, kv, log, text, callFunction, Result } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+
+function num(key: string): u64 {
+  const v = kv.getString(key);
+  return v.isOk ? U64.parseInt(v.value) : 0;
+}
+
+handle((request: Uint8Array): Result<Uint8Array> => {
+  const body = text(request);
+  if (body == "fail") return fail("asked to fail");
+  if (body.startsWith("call:")) {
+    const r = callFunction("helper", Uint8Array.wrap(String.UTF8.encode(body.slice(5))));
+    if (r.isErr) return fail("helper failed: " + r.error!.toString());
+    return ok("helper said: " + text(r.value));
+  }
+  const count = num("requests") + 1;
+  const err = kv.setString("requests", count.toString());
+  if (err) return fail("could not count: " + err.toString());
+  log.info("request " + count.toString());
+  const setup = kv.getString("setup");
+  return ok("v1 count=" + count.toString() + " body=" + body + " setup=" + (setup.isOk ? setup.value : "none") + " ticks=" + num("ticks").toString());
+});
+`,
+  // The init route: leaves a mark the api reads.
+  setup: `
+import { handle, ok, fail, kv, Result } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+handle((request: Uint8Array): Result<Uint8Array> => {
+  const err = kv.setString("setup", "done");
+  return err ? fail(err.toString()) : ok("");
+});
+`,
+  // The scheduled task: counts its runs.
+  tick: `
+import { handle, ok, kv, Result } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+handle((request: Uint8Array): Result<Uint8Array> => {
+  const v = kv.getString("ticks");
+  const n: u64 = (v.isOk ? U64.parseInt(v.value) : 0) + 1;
+  kv.setString("ticks", n.toString());
+  return ok("");
+});
+`,
+  // Reached through a function route only.
+  helper: `
+import { handle, ok, text, Result } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+handle((request: Uint8Array): Result<Uint8Array> => ok("helper got " + text(request)));
+`,
+  // Runs its body as SQL ("my:" first for MySQL) and answers the column "answer" of the first row.
+  query: `
+import { handle, ok, fail, text, sql, mysql, SqlRow, Result } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+handle((request: Uint8Array): Result<Uint8Array> => {
+  const q = text(request);
+  const r: Result<SqlRow[]> = q.startsWith("my:") ? mysql.query(q.slice(3)) : sql.query(q);
+  if (r.isErr) return fail(r.error!.toString());
+  if (r.value.length == 0) return ok("no rows");
+  const v = r.value[0].get("answer");
+  return ok(v == null ? "no answer" : v.asString());
+});
+`,
+};
+
+const FUNCTIONS = Object.keys(SOURCES);
+
+const service = (routes, functions = FUNCTIONS) => JSON.stringify({
+  services: {
+    svc: {
+      name: "svc",
+      functions: {
+        ...Object.fromEntries(functions.map((f) => [f, { filepath: `build/${f}.wasm`, pool_size: f === "api" ? 2 : 1 }])),
+        // What Tarmac runs for a routed path with no function of its own (a :param route).
+        default: { filepath: "build/helper.wasm", pool_size: 1 },
+      },
+      routes,
+    },
+  },
+}, null, 2);
+
+const ROUTES = [
+  { type: "init", function: "setup" },
+  { type: "http", path: "/", methods: ["GET", "POST", "PUT", "DELETE"], function: "api" },
+  { type: "http", path: "/sql", methods: ["POST"], function: "query" },
+  { type: "http", path: "/items/:id", methods: ["GET"], function: "api" },
+  { type: "scheduled_task", function: "tick", frequency: 1 },
+  { type: "function", function: "helper" },
+];
+
+let project;
+before(() => {
+  project = join(work, "project");
+  mkdirSync(join(project, "assembly"), { recursive: true });
+  symlinkSync(join(root, "node_modules"), join(project, "node_modules"), "dir");
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "dev-test", private: true, type: "module" }));
+  for (const [name, source] of Object.entries(SOURCES)) {
+    writeFileSync(join(project, "assembly", `${name}.ts`), source);
+    // Unoptimised: the tests want modules, quickly.
+    writeFileSync(join(project, `asconfig.${name}.json`), JSON.stringify({
+      extends: join(root, "asconfig.json"),
+      entries: [`assembly/${name}.ts`],
+      targets: { release: { outFile: `build/${name}.wasm`, optimizeLevel: 0, shrinkLevel: 0, converge: false } },
+    }));
+  }
+  writeFileSync(join(project, "tarmac.json"), service(ROUTES));
+  const r = spawnSync(process.execPath, [bin, "build"], { cwd: project, encoding: "utf8" });
+  assert.equal(r.status, 0, `the test project did not build:\n${r.stdout}${r.stderr}`);
+});
+
+/** A copy of the built project (modules keep their times, so dev finds them up to date). */
+function copyProject(name) {
+  const dir = join(work, name);
+  cpSync(project, dir, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true, filter: (p) => !p.includes(".tarmac-as") });
+  return dir;
+}
+
+// ---- Running `tarmac-as dev` ----------------------------------------------------------------
+
+/**
+ * Starts `tarmac-as dev --port 0` in `cwd`; resolves once it says where it listens:
+ * { base, get, post, output, stop(signal) -> exit code, child }. Rejects (with its output) if it
+ * exits first or says nothing within `wait` ms.
+ */
+async function dev(cwd = project, { env = {}, args = [], wait = 120000 } = {}) {
+  const child = spawn(process.execPath, [bin, "dev", "--port", "0", ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d) => { out += d; });
+  child.stderr.setEncoding("utf8").on("data", (d) => { out += d; });
+  const exited = new Promise((r) => child.once("exit", (code, signal) => { children.delete(child); r(code ?? signal); }));
+  const stop = async (signal = "SIGTERM") => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const t = setTimeout(() => child.kill("SIGKILL"), 10000);
+    const code = await exited;
+    clearTimeout(t);
+    return code;
+  };
+  const port = await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`dev said nothing of listening within ${wait} ms:\n${out}`)), wait);
+    const check = () => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    };
+    child.stdout.on("data", check);
+    exited.then((code) => { clearTimeout(t); reject(Object.assign(new Error(`dev exited (${code}) before listening:\n${out}`), { code, output: out })); });
+  }).catch(async (e) => { await stop("SIGKILL"); throw e; });
+  const base = `http://127.0.0.1:${port}`;
+  const ask = async (path, init) => {
+    const r = await fetch(base + path, init);
+    return { status: r.status, text: await r.text(), headers: r.headers };
+  };
+  return {
+    base, child, stop, exited,
+    output: () => out,
+    /** Waits for a line the server prints (it may come after the answer it tells of). */
+    logged: (re) => until(() => re.test(out), 20000, `${re} in the output:\n${out}`),
+    get: (path = "/") => ask(path),
+    post: (body, path = "/") => ask(path, { method: "POST", body }),
+  };
+}
+
+/** Runs `tarmac-as dev` expecting it to refuse to start: { code, output }. */
+async function devFails(cwd, options) {
+  try {
+    const d = await dev(cwd, options);
+    await d.stop();
+  } catch (e) {
+    if (e.code === undefined) throw e;
+    return { code: e.code, output: e.output };
+  }
+  assert.fail("dev started, but should have refused to");
+}
+
+/** Polls `fn` until it returns something truthy; fails (never hangs) after `ms`. */
+async function until(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// ---- Serving --------------------------------------------------------------------------------
+
+test("a counter function's answer goes up across requests: the key:value store is in memory by default", { timeout: 180000 }, async () => {
+  const d = await dev();
+  try {
+    const counts = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await d.get();
+      assert.equal(r.status, 200);
+      counts.push(Number(/count=(\d+)/.exec(r.text)[1]));
+    }
+    assert.deepEqual(counts, [1, 2, 3]);
+    assert.match(d.output(), /key:value in memory/);
+    assert.ok(!existsSync(join(project, ".tarmac-as")), "nothing written to the project");
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});
+
+test("with APP_KVSTORE_TYPE=internal the store is a JSON file (.tarmac-as/kv.json by default) that survives a restart of the dev server", { timeout: 180000 }, async () => {
+  const file = join(project, ".tarmac-as", "kv.json");
+  rmSync(dirname(file), { recursive: true, force: true });
+  const env = { APP_KVSTORE_TYPE: "internal" };
+  let d = await dev(project, { env });
+  try {
+    assert.match((await d.get()).text, /count=1 /);
+    assert.match((await d.get()).text, /count=2 /);
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+  const saved = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(saved.values.requests, "2");
+  assert.equal(saved.values.setup, "done");
+  d = await dev(project, { env });
+  try {
+    assert.match((await d.get()).text, /count=3 /);
+  } finally {
+    assert.equal(await d.stop(), 0);
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+});
+
+test("APP_KVSTORE_TYPE=boltdb with APP_BOLTDB_FILENAME keeps the store in that file; APP_ENABLE_KVSTORE=false switches the store off", { timeout: 180000 }, async () => {
+  const file = join(work, "elsewhere", "store.json");
+  let d = await dev(project, { env: { APP_KVSTORE_TYPE: "boltdb", APP_BOLTDB_FILENAME: file } });
+  try {
+    assert.match((await d.get()).text, /count=1 /);
+  } finally {
+    await d.stop();
+  }
+  assert.equal(JSON.parse(readFileSync(file, "utf8")).values.requests, "1");
+  // Off: the init route cannot set its key, so startup fails, as under Tarmac without a store.
+  const off = await devFails(project, { env: { APP_ENABLE_KVSTORE: "false" } });
+  assert.equal(off.code, 1);
+  assert.match(off.output, /init setup: failed, attempt 1 of 1: .*kvstore\.set: unavailable/);
+});
+
+test("a POST body reaches the function; a GET's body does not (Tarmac reads the body of POST and PUT only)", { timeout: 180000 }, async () => {
+  const d = await dev();
+  try {
+    assert.match((await d.post("hello")).text, / body=hello /);
+    assert.match((await d.get()).text, / body= /);
+    // A GET may carry a body; fetch will not send one, so a raw request does.
+    const raw = await new Promise((resolve, reject) => {
+      import("node:http").then(({ request }) => {
+        const req = request(d.base + "/", { method: "GET", headers: { "Content-Length": "7" } }, (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (c) => { text += c; }).on("end", () => resolve(text));
+        });
+        req.on("error", reject);
+        req.end("ignored");
+      });
+    });
+    assert.match(raw, / body= /);
+    const put = await fetch(d.base + "/", { method: "PUT", body: "put body" });
+    assert.match(await put.text(), / body=put body /);
+    const del = await fetch(d.base + "/", { method: "DELETE", body: "delete body" });
+    assert.match(await del.text(), / body= /);
+    await d.logged(/POST \/ -> api 200 \(/);
+    await d.logged(/\[info\] api: request 1\n/);
+  } finally {
+    await d.stop();
+  }
+});
+
+test("a failing function answers 500 with an empty body as Tarmac v0.10.0 does, and with --profile main `failed to execute wasm module - <error>`", { timeout: 180000 }, async () => {
+  let d = await dev();
+  try {
+    const r = await d.post("fail");
+    assert.equal(r.status, 500);
+    assert.equal(r.text, "");
+    await d.logged(/POST \/ -> api 500 \([^)]*\): asked to fail/); // the error, in the log
+  } finally {
+    await d.stop();
+  }
+  d = await dev(project, { args: ["--profile", "main"] });
+  try {
+    const r = await d.post("fail");
+    assert.equal(r.status, 500);
+    assert.equal(r.text, "failed to execute wasm module - asked to fail");
+    assert.match(d.output(), /as Tarmac main/);
+  } finally {
+    await d.stop();
+  }
+});
+
+test("an init route runs once at start, before the server listens: the key it sets is there at the first request", { timeout: 180000 }, async () => {
+  const d = await dev();
+  try {
+    assert.match((await d.get()).text, / setup=done /);
+    assert.equal(d.output().match(/init setup: ok/g).length, 1);
+    assert.ok(d.output().indexOf("init setup: ok") < d.output().indexOf("listening on"));
+  } finally {
+    await d.stop();
+  }
+});
+
+test("an init route that keeps failing is retried `retries` times, then startup fails", { timeout: 180000 }, async () => {
+  writeFileSync(join(project, "tarmac.failing-init.json"), service([
+    { type: "init", function: "missing", retries: 1, frequency: 1 },
+    { type: "http", path: "/", methods: ["GET"], function: "api" },
+  ]));
+  const r = await devFails(project, { args: ["--config", "tarmac.failing-init.json"] });
+  assert.equal(r.code, 1);
+  assert.match(r.output, /init missing: failed, attempt 1 of 2: unable to load wasi environment - module not found/);
+  assert.match(r.output, /init missing: failed, attempt 2 of 2/);
+  assert.match(r.output, /init function missing exceeded retries/);
+  assert.doesNotMatch(r.output, /listening on/);
+});
+
+test("a scheduled_task runs every `frequency` seconds: the counter it keeps grows over 3 s", { timeout: 180000 }, async () => {
+  const d = await dev();
+  try {
+    const ticks = async () => Number(/ticks=(\d+)/.exec((await d.get()).text)[1]);
+    const first = await ticks();
+    await sleep(3000);
+    const later = await ticks();
+    assert.ok(later >= first + 2, `ticks went from ${first} to ${later} in 3 s`);
+  } finally {
+    await d.stop();
+  }
+});
+
+test("a function route makes a function reachable by callFunction from the others", { timeout: 180000 }, async () => {
+  const d = await dev();
+  try {
+    const r = await d.post("call:xyz");
+    assert.equal(r.status, 200);
+    assert.equal(r.text, "helper said: helper got xyz");
+  } finally {
+    await d.stop();
+  }
+  // Without the function route, callFunction finds nothing, as under Tarmac.
+  writeFileSync(join(project, "tarmac.no-function-route.json"), service(ROUTES.filter((r) => r.type !== "function")));
+  const bare = await dev(project, { args: ["--profile", "main", "--config", "tarmac.no-function-route.json"] });
+  try {
+    const r = await bare.post("call:xyz");
+    assert.equal(r.status, 500);
+    assert.match(r.text, /helper failed: .*callback not found/);
+  } finally {
+    await bare.stop();
+  }
+});
+
+test("requests go through Tarmac's router: 404 for an unrouted path, 405 with Allow for an unrouted method, a :param route reaches the function named \"default\"; /health, /ready and /metrics answer", { timeout: 180000 }, async () => {
+  // Started from another folder with --config: the modules are found next to tarmac.json.
+  const d = await dev(work, { args: ["--config", join(project, "tarmac.json")] });
+  try {
+    const nope = await d.get("/nope");
+    assert.equal(nope.status, 404);
+    assert.equal(nope.text, "404 page not found\n");
+    const patch = await fetch(d.base + "/", { method: "PATCH" });
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.get("allow"), "DELETE, GET, POST, PUT, OPTIONS");
+    // Tarmac looks the function up by the exact path: /items/7 is routed, but "http:GET:/items/7" is
+    // no route key, so the function named "default" (the helper's module here) answers.
+    const item = await d.get("/items/7");
+    assert.equal(item.status, 200);
+    assert.equal(item.text, "helper got ");
+    await d.logged(/GET \/items\/7 -> default 200 /);
+    assert.equal((await d.get("/health")).status, 200);
+    assert.equal((await d.get("/ready")).status, 200);
+    const metrics = await d.get("/metrics");
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.headers.get("content-type"), /^text\/plain/);
+    assert.equal((await d.get("/")).headers.get("server"), "tarmac");
+  } finally {
+    await d.stop();
+  }
+});
+
+test("editing a source file rebuilds and serves the new module without restarting (the in-memory store carried over); a build error keeps the previous module serving", { timeout: 600000 }, async () => {
+  const dir = copyProject("edited");
+  const d = await dev(dir);
+  try {
+    assert.match((await d.get()).text, /^v1 count=1 /);
+    const source = join(dir, "assembly", "api.ts");
+    writeFileSync(source, readFileSync(source, "utf8").replace('"v1 count="', '"v2 count="'));
+    const answer = await until(async () => { const t = (await d.get()).text; return t.startsWith("v2") && t; }, 300000, "the edited module to answer");
+    const count = Number(/count=(\d+)/.exec(answer)[1]);
+    assert.ok(count >= 2, `the count went on across the reload (${answer})`);
+    await d.logged(/reloaded: /);
+    assert.equal(d.child.exitCode, null, "the same process serves");
+    const builds = d.output().match(/build failed/g)?.length ?? 0;
+    writeFileSync(source, readFileSync(source, "utf8") + "\nthis is not AssemblyScript\n");
+    await until(() => (d.output().match(/build failed/g)?.length ?? 0) > builds, 300000, "the build to fail");
+    assert.match(d.output(), /the previous functions keep serving/);
+    assert.match((await d.get()).text, /^v2 count=/);
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});
+
+// ---- Starting and stopping ------------------------------------------------------------------
+
+test("SIGINT and SIGTERM stop the server and its worker: the process exits with code 0 and the port is closed", { timeout: 180000 }, async () => {
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    const d = await dev();
+    assert.equal((await d.get()).status, 200);
+    assert.equal(await d.stop(signal), 0);
+    assert.match(d.output(), new RegExp(`stopping \\(${signal}\\)`));
+    await assert.rejects(fetch(d.base + "/"));
+  }
+});
+
+test("refuses a listen address that is not loopback, saying why", { timeout: 60000 }, async () => {
+  const r = await devFails(project, { env: { APP_LISTEN_ADDR: "0.0.0.0:8080" } });
+  assert.equal(r.code, 1);
+  assert.match(r.output, /APP_LISTEN_ADDR 0\.0\.0\.0:8080 is not a loopback address/);
+});
+
+test("SQL: APP_ENABLE_SQL with APP_SQL_TYPE and APP_SQL_DSN reaches a real PostgreSQL and MariaDB from a function", { timeout: 300000 }, async (t) => {
+  const dbs = [
+    ["postgres", "postgres", (c) => `postgres://${c.user}@${c.host}:${c.port}/${c.database}?sslmode=disable`, "SELECT 41 + 1 AS answer"],
+    ["mariadb", "mysql", (c) => `${c.user}@tcp(${c.host}:${c.port})/${c.database}`, "my:SELECT 41 + 1 AS answer"],
+  ];
+  for (const [name, type, dsn, query] of dbs) {
+    await t.test(name, async (t) => {
+      const { server, skip } = await databaseForTests(name, "dev");
+      if (skip) return t.skip(skip);
+      try {
+        const d = await dev(project, { env: { APP_ENABLE_SQL: "true", APP_SQL_TYPE: type, APP_SQL_DSN: dsn(server.config) } });
+        try {
+          const r = await d.post(query, "/sql");
+          assert.equal(r.text, "42");
+          assert.equal(r.status, 200);
+        } finally {
+          await d.stop();
+        }
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});
+
+// ---- What it reads --------------------------------------------------------------------------
+
+test("tarmac.json is checked as Tarmac checks it, and what Tarmac would refuse is an error that says why", () => {
+  const write = (name, json) => { const p = join(work, name); writeFileSync(p, typeof json === "string" ? json : JSON.stringify(json)); return p; };
+  const svc = (routes, functions = { f: { filepath: "f.wasm" } }) => ({ services: { s: { name: "s", functions, routes } } });
+  const ok = loadTarmacConfig(write("ok.json", svc([{ type: "init", function: "f" }, { type: "scheduled_task", function: "f", frequency: 5 }])));
+  assert.equal(ok.functions.get("f").filepath, join(work, "f.wasm"), "relative to tarmac.json's folder");
+  assert.equal(ok.functions.get("f").pool, 100, "Tarmac's default pool size");
+  assert.deepEqual(ok.init, [{ function: "f", retries: 0, frequency: 1 }], "init's frequency defaults to 1");
+  assert.throws(() => loadTarmacConfig(write("a.json", svc([{ type: "scheduled_task", function: "f" }]))), /scheduled_task for f has no "frequency"/);
+  assert.throws(() => loadTarmacConfig(write("b.json", svc([{ type: "http", function: "f", path: "/" }]))), /has no "path" or no "methods"/);
+  assert.throws(() => loadTarmacConfig(write("c.json", svc([], { f: {} }))), /function f has no "filepath"/);
+  assert.throws(() => loadTarmacConfig(write("d.json", { services: { s: { functions: {} } } })), /service s has no "name"/);
+  assert.throws(() => loadTarmacConfig(write("e.json", svc([{ type: "http", function: "f", path: "/", methods: ["GET"] }, { type: "http", function: "f", path: "/", methods: ["GET"] }]))), /GET \/ is already routed/);
+  assert.throws(() => loadTarmacConfig(write("g.json", svc([{ type: "http", function: "f", path: "/metrics", methods: ["GET"] }]))), /already routed to Tarmac's own handler/);
+  assert.throws(() => loadTarmacConfig(write("h.json", "{")), /not valid JSON/);
+  assert.throws(() => loadTarmacConfig(join(work, "absent.json")), /tarmac-as dev serves a project's tarmac\.json/);
+  const warned = loadTarmacConfig(write("i.json", svc([{ type: "http", function: "nothing", path: "/", methods: ["get"] }])));
+  assert.match(warned.warnings.join("\n"), /"get" is not upper-case/);
+  assert.match(warned.warnings.join("\n"), /no function named nothing/);
+});
+
+test("the router answers as httprouter under Tarmac: exact paths, :params, trailing-slash redirects, 405 and OPTIONS", () => {
+  const r = makeRouter([
+    { method: "GET", path: "/a", function: "a" },
+    { method: "POST", path: "/a", function: "a2" },
+    { method: "GET", path: "/u/:id", function: "u" },
+    { method: "GET", path: "/files/*rest", function: "files" },
+    { method: "GET", path: "/u/:id/name", function: "name" },
+  ]);
+  assert.deepEqual(r.match("GET", "/a"), { kind: "function", function: "a", route: "/a" });
+  assert.equal(r.match("POST", "/a").function, "a2");
+  assert.equal(r.match("GET", "/u/7").function, "default");
+  assert.equal(r.match("GET", "/u/:id").function, "u", "Tarmac's exact lookup");
+  assert.equal(r.match("GET", "/files/x/y").function, "default");
+  assert.deepEqual(r.match("GET", "/a/"), { kind: "redirect", status: 301, path: "/a" });
+  assert.deepEqual(r.match("POST", "/a/"), { kind: "redirect", status: 307, path: "/a" });
+  assert.deepEqual(r.match("PUT", "/a"), { kind: "method", allow: "GET, POST, OPTIONS" });
+  assert.deepEqual(r.match("OPTIONS", "/a"), { kind: "options", allow: "GET, POST, OPTIONS" });
+  assert.deepEqual(r.match("GET", "/b"), { kind: "notfound" });
+  assert.deepEqual(r.match("GET", "/metrics"), { kind: "builtin", name: "metrics" });
+  assert.deepEqual(r.match("POST", "/ready"), { kind: "method", allow: "GET, OPTIONS" });
+});
+
+test("the environment: APP_* settings as Tarmac reads them, loopback only, --port over APP_LISTEN_ADDR", () => {
+  const dir = "/p";
+  const s = envSettings({}, { projectDir: dir });
+  assert.deepEqual(s.listen, { host: "127.0.0.1", port: 8080 });
+  assert.deepEqual(s.kv, { enabled: true, type: "in-memory", file: null });
+  assert.equal(s.sql, null);
+  assert.equal(s.debug, false);
+  assert.deepEqual(envSettings({ APP_LISTEN_ADDR: "[::1]:9000" }, { projectDir: dir, port: "0" }).listen, { host: "::1", port: 0 });
+  assert.equal(envSettings({ APP_LISTEN_ADDR: "localhost:1" }, { projectDir: dir }).listen.host, "localhost");
+  for (const addr of ["0.0.0.0:8080", ":8080", "10.0.0.1:80", "example.com:80"]) {
+    assert.throws(() => envSettings({ APP_LISTEN_ADDR: addr }, { projectDir: dir }), /is not a loopback address/, addr);
+  }
+  assert.equal(envSettings({ APP_KVSTORE_TYPE: "internal" }, { projectDir: dir }).kv.file, "/p/.tarmac-as/kv.json");
+  assert.equal(envSettings({ APP_KVSTORE_TYPE: "boltdb", APP_BOLTDB_FILENAME: "x.json" }, { projectDir: dir, cwd: "/c" }).kv.file, "/c/x.json");
+  assert.equal(envSettings({ APP_ENABLE_KVSTORE: "0" }, { projectDir: dir }).kv.enabled, false);
+  assert.throws(() => envSettings({ APP_KVSTORE_TYPE: "redis" }, { projectDir: dir }), /in memory \(in-memory\) or in a file \(internal\)/);
+  assert.throws(() => envSettings({ APP_KVSTORE_TYPE: "nope" }, { projectDir: dir }), /unknown kvstore specified - nope/);
+  assert.throws(() => envSettings({ APP_ENABLE_SQL: "true" }, { projectDir: dir }), /unknown sql store specified/);
+  const t = envSettings({ APP_TRACE: "T", APP_DEBUG: "maybe" }, { projectDir: dir });
+  assert.equal(t.trace, true);
+  assert.equal(t.debug, true, "trace shows debug lines too");
+  assert.match(t.warnings.join(), /APP_DEBUG=maybe is not a value Go reads as a boolean/);
+});
+
+test("SQL DSNs parse as lib/pq and go-sql-driver/mysql read them", () => {
+  assert.deepEqual(parsePostgresDsn("postgres://bob:s%40cret@db.local:5433/app?sslmode=disable&connect_timeout=3"),
+    { host: "db.local", port: 5433, user: "bob", password: "s@cret", database: "app", connectionTimeoutMillis: 3000, ssl: false });
+  assert.deepEqual(parsePostgresDsn("host=localhost port=5432 user=bob password='it\\'s a secret' dbname=app sslmode=disable"),
+    { host: "localhost", port: 5432, user: "bob", password: "it's a secret", database: "app", ssl: false });
+  assert.deepEqual(parsePostgresDsn("dbname=app").ssl, { rejectUnauthorized: false }, "no sslmode is lib/pq's require");
+  assert.deepEqual(parsePostgresDsn("postgresql://h/app?sslmode=verify-full").ssl, { rejectUnauthorized: true });
+  assert.throws(() => parsePostgresDsn("dbname=app sslmode=prefer"), /unsupported sslmode "prefer"/);
+  assert.throws(() => parsePostgresDsn("mysql://x/y"), /invalid connection protocol/);
+  assert.deepEqual(parseMysqlDsn("root:p@ss:word@tcp(127.0.0.1:3307)/app?tls=skip-verify&timeout=1m30s"),
+    { user: "root", password: "p@ss:word", host: "127.0.0.1", port: 3307, database: "app", ssl: { rejectUnauthorized: false }, connectTimeout: 90000 });
+  assert.deepEqual(parseMysqlDsn("/app"), { host: "127.0.0.1", port: 3306, database: "app" });
+  assert.deepEqual(parseMysqlDsn("u@unix(/run/mysqld.sock)/db"), { user: "u", socketPath: "/run/mysqld.sock", database: "db" });
+  assert.deepEqual(parseMysqlDsn("u@tcp([::1]:3306)/db"), { user: "u", host: "::1", port: 3306, database: "db" });
+  assert.throws(() => parseMysqlDsn("root@tcp(127.0.0.1:3306)"), /missing the slash/);
+});
+
+test("the file store answers as hord's drivers do (errors, keys in byte order, none as null) and writes its file atomically, only when changed", () => {
+  const path = join(work, "store", "kv.json");
+  const s = new FileStore(path);
+  assert.equal(s.keys(), null);
+  assert.throws(() => s.get("a"), /^Error: nil value returned from database$/);
+  assert.throws(() => s.set("", Buffer.from("x")), /key cannot be nil/);
+  assert.throws(() => s.set("a", Buffer.alloc(0)), /data cannot be empty/);
+  assert.equal(s.flush(), false, "nothing changed, nothing written");
+  assert.ok(!existsSync(path));
+  s.set("b", Buffer.from("text"));
+  s.set("a", Buffer.from([0xff, 0x00]));
+  s.set("é", Buffer.from("accent"));
+  assert.deepEqual(s.keys(), ["a", "b", "é"]);
+  assert.equal(s.flush(), true);
+  assert.deepEqual(JSON.parse(readFileSync(path, "utf8")).values, { a: { base64: "/wA=" }, b: "text", "é": "accent" });
+  const again = new FileStore(path);
+  assert.deepEqual(again.get("a"), Buffer.from([0xff, 0x00]));
+  again.delete("a");
+  again.delete("never there");
+  again.flush();
+  assert.deepEqual(new FileStore(path).keys(), ["b", "é"]);
+  writeFileSync(join(work, "store", "empty.db"), "");
+  assert.equal(new FileStore(join(work, "store", "empty.db")).keys(), null, "an empty file is an empty store");
+  writeFileSync(join(work, "store", "bolt.db"), Buffer.from([0, 1, 2, 3]));
+  assert.throws(() => new FileStore(join(work, "store", "bolt.db")), /is not a tarmac-as key:value file/);
+});
