@@ -553,7 +553,7 @@ export class JsonReader {
     if (this.peek() != JsonType.Number) return this.fail();
     const start = this.pos;
     const e = this.end;
-    let p = start + <usize>(load<u8>(start) == 45);
+    let p = start + usize(load<u8>(start) == 45);
     // Integer part: "0" or a digit run that does not start with 0.
     let d = digitsEnd(p, e);
     if (d == p || (load<u8>(p) == 48 && d > p + 1)) return this.fail();
