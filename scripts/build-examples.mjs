@@ -1,5 +1,6 @@
 // npm run build:examples - builds every example's release module.
+import "./quiet-wasi.mjs";
 import { statSync } from "node:fs";
-import { buildExamples } from "./examples.mjs";
 
+const { buildExamples } = await import("./examples.mjs");
 await buildExamples((ex) => console.log(`built examples/${ex.name} (${statSync(ex.wasm).size} bytes)`));

@@ -1,12 +1,13 @@
 // Builds the test guests in tests/guests into tests/build (npm test runs this first).
-import { join } from "node:path";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildWasm } from "../scripts/build.mjs";
-import { root } from "../scripts/examples.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const g = (p) => join(root, "tests", "guests", p);
 const out = (name) => join(root, "tests", "build", `${name}.wasm`);
 const guests = { probe: out("kv-probe"), probeDebug: out("kv-probe.debug"), naive: out("naive-kv"), noPreset: out("no-preset"), noHandler: out("no-handler"), caps: out("caps-probe"), incremental: out("kv-probe.incremental") };
-
 
 await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probe });
 await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probeDebug, target: "debug" });
