@@ -311,7 +311,10 @@ class DevServer {
     const assembly = join(this.dir, "assembly");
     const onError = (what) => (e) => say(`warning: stopped watching ${what}: ${e.message}`);
     if (this.buildable() && existsSync(assembly)) {
-      const w = watch(assembly, { recursive: true }, () => this.changed("build"));
+      // Sources only: an editor's swap and backup files come and go without a build.
+      const w = watch(assembly, { recursive: true }, (event, file) => {
+        if (!file || /\.(ts|json)$/.test(file)) this.changed("build");
+      });
       w.on("error", onError("assembly/"));
       this.watchers.push(w);
     }

@@ -11,6 +11,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:http";
 import { FileStore } from "../host/file-store.mjs";
 import { loadTarmacConfig, envSettings, parsePostgresDsn, parseMysqlDsn, makeRouter } from "../cli/dev-config.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
@@ -82,6 +83,16 @@ import { handle, ok, text, Result } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 handle((request: Uint8Array): Result<Uint8Array> => ok("helper got " + text(request)));
 `,
+  // Fetches the URL in its body through Tarmac's HTTP client and answers with what came back.
+  fetch: `
+import { handle, ok, fail, text, http, Result } from "tarmac-as/assembly";
+export { __guest_call } from "tarmac-as/assembly";
+handle((request: Uint8Array): Result<Uint8Array> => {
+  const r = http.get(text(request));
+  if (r.isErr) return fail(r.error!.toString());
+  return ok("fetched " + r.value.status.toString() + " " + r.value.text());
+});
+`,
   // Runs its body as SQL ("my:" first for MySQL) and answers the column "answer" of the first row.
   query: `
 import { handle, ok, fail, text, sql, mysql, SqlRow, Result } from "tarmac-as/assembly";
@@ -117,6 +128,7 @@ const ROUTES = [
   { type: "init", function: "setup" },
   { type: "http", path: "/", methods: ["GET", "POST", "PUT", "DELETE"], function: "api" },
   { type: "http", path: "/sql", methods: ["POST"], function: "query" },
+  { type: "http", path: "/fetch", methods: ["POST"], function: "fetch" },
   { type: "http", path: "/items/:id", methods: ["GET"], function: "api" },
   { type: "scheduled_task", function: "tick", frequency: 1 },
   { type: "function", function: "helper" },
@@ -427,6 +439,58 @@ test("editing a source file rebuilds and serves the new module without restartin
     assert.match((await d.get()).text, /^v2 count=/);
   } finally {
     assert.equal(await d.stop(), 0);
+  }
+});
+
+test("a host call that blocks (a real HTTP request) blocks the functions' worker only: the server answers /health meanwhile, and calls wait their turn", { timeout: 180000 }, async () => {
+  // An upstream that holds its answer until the test lets it go.
+  const held = [];
+  let arrived;
+  const arrival = new Promise((r) => { arrived = r; });
+  const upstream = createServer((req, res) => { held.push(res); arrived(); });
+  await new Promise((r) => upstream.listen(0, "127.0.0.1", r));
+  const d = await dev();
+  try {
+    const fetching = d.post(`http://127.0.0.1:${upstream.address().port}/slow`, "/fetch");
+    await arrival; // the function is inside its host call now
+    let counted = null;
+    const counting = d.get().then((r) => { counted = r; return r; });
+    const health = await d.get("/health");
+    assert.equal(health.status, 200);
+    assert.equal(counted, null, "the next call waits for the one in the worker");
+    held[0].end("at last");
+    assert.equal((await fetching).text, "fetched 200 at last");
+    assert.match((await counting).text, /count=1 /);
+  } finally {
+    for (const res of held) if (!res.writableEnded) res.end();
+    await d.stop();
+    upstream.closeAllConnections();
+    await new Promise((r) => upstream.close(r));
+  }
+});
+
+test("APP_DEBUG prints each host call a function makes (APP_TRACE with requests and replies); without them, none", { timeout: 180000 }, async () => {
+  let d = await dev(project, { env: { APP_DEBUG: "true" } });
+  try {
+    await d.get();
+    await d.logged(/\[debug\] api: host call kvstore\.set -> ok\n/);
+  } finally {
+    await d.stop();
+  }
+  d = await dev(project, { env: { APP_TRACE: "1" } });
+  try {
+    await d.get();
+    await d.logged(/\[debug\] api: host call kvstore\.get \{"key":"requests"\} -> failed \(Unable to fetch key requests - nil value returned from database\)/);
+  } finally {
+    await d.stop();
+  }
+  d = await dev();
+  try {
+    await d.get();
+    await d.logged(/GET \/ -> api 200/);
+    assert.doesNotMatch(d.output(), /host call/);
+  } finally {
+    await d.stop();
   }
 });
 
