@@ -9,7 +9,8 @@ const USAGE = `usage: tarmac-as <command> [options]
   build [--debug]                                build every function of the project in this folder
   run <module.wasm> [--data TEXT|@FILE] [--kv JSON] [--profile v0.10.0|main]
                                                  call a function once; print its response, error and host calls
-  dev [--config tarmac.json] [--port 8080]       serve the project's tarmac.json on loopback, rebuilding on change
+  dev [--config tarmac.json] [--port 8080] [--profile v0.10.0|main]
+                                                 serve the project's tarmac.json on loopback, rebuilding on change
 `;
 
 const [command, ...rest] = process.argv.slice(2);

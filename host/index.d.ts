@@ -1,0 +1,120 @@
+// Types for tarmac-as/host: a Tarmac-like host for testing compiled functions in Node.
+
+/** An HTTP request a function made, as a route sees it. */
+export interface HttpRouteRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** What a route answers; `body` may be a string or bytes. */
+export interface HttpRouteResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export type HttpRoute = HttpRouteResponse | ((request: HttpRouteRequest) => HttpRouteResponse | undefined | null);
+
+export interface TestHostOptions {
+  /** Which Tarmac to behave as (default "v0.10.0"). */
+  profile?: "v0.10.0" | "main";
+  /** Initial key:value entries; `false` switches the store off. */
+  kv?: Record<string, string | Uint8Array> | false;
+  /** A store to use instead of one in memory (the shape of the file store `tarmac-as dev` uses). */
+  store?: unknown;
+  /** Upstreams answered in JavaScript: a function, or routes keyed "METHOD url" or "url". */
+  http?: ((request: HttpRouteRequest) => HttpRouteResponse | undefined | null) | Record<string, HttpRoute>;
+  /** Make real requests for what no route answers (default true); false fails them as unreachable. */
+  realHttp?: boolean;
+  /** A real database, or canned rows (an Error fails the query with its message). */
+  sql?:
+    | { driver: "postgres" | "mysql"; config: Record<string, unknown> }
+    | { driver?: "postgres" | "mysql"; rows: (query: string) => Record<string, unknown>[] | Error };
+  /** Called with each log line as the function logs it. */
+  log?: (line: { level: string; message: string }) => void;
+}
+
+/** One host call a function made, recorded by the host. */
+export interface HostCallRecord {
+  /** Tarmac's capability (namespace): "kvstore", "httpclient", "sql", "metrics", "logger", "function". */
+  capability: string;
+  operation: string;
+  binding: string;
+  /** The payload as sent. */
+  payload: Buffer;
+  /** The payload parsed as JSON, or its bytes when it is not JSON. */
+  request: unknown;
+  ok: boolean;
+  /** The reply parsed as JSON (or its bytes); null when the call failed without one. */
+  reply: unknown;
+  /** The host's error text, when the call failed. */
+  error?: string;
+}
+
+/** A failure injected with `host.fail`. */
+export type Failure =
+  | { status?: number; message?: string; times?: number }
+  | { unavailable: true; times?: number }
+  | { reply: string | Uint8Array; times?: number }
+  | { error: string; times?: number };
+
+/** What one call of a function gave. */
+export interface CallResult {
+  ok: boolean;
+  /** The HTTP status Tarmac would send: 200, or 500 for a failed handler. */
+  status: number;
+  /** The HTTP body Tarmac would send: the response, or the profile's error body. */
+  body: Buffer;
+  text: string;
+  /** The handler's error text, when it failed. */
+  error: string | null;
+  trapped: boolean;
+  /** The host calls this call made. */
+  calls: HostCallRecord[];
+}
+
+export declare class KeyValue {
+  get(key: string): Buffer | undefined;
+  getString(key: string): string | undefined;
+  set(key: string, value: string | Uint8Array): this;
+  has(key: string): boolean;
+  delete(key: string): boolean;
+  keys(): string[];
+  entries(): [string, Buffer][];
+  toObject(): Record<string, string>;
+  clear(): void;
+  readonly size: number;
+}
+
+export declare class LoadedFunction {
+  /** Runs the handler with `body`, reading the response as Tarmac does (after the instance is back in its pool). */
+  call(body?: string | Uint8Array): CallResult;
+  /** The linear memory of each pooled instance, in bytes. */
+  memory(): number[];
+}
+
+export declare class TestHost {
+  constructor(options?: TestHostOptions);
+  readonly profile: string;
+  readonly kv: KeyValue;
+  /** Every host call, in order. */
+  readonly calls: HostCallRecord[];
+  /** Every line logged through Tarmac's logger. */
+  readonly logs: { level: string; message: string }[];
+  /** Metrics by name: { type, value } or, for histograms, { type, observations }. */
+  readonly metrics: { get(name: string): { type: string; value?: number; observations?: number[] } | undefined };
+  /** The metrics as Tarmac's /metrics page shows them. */
+  metricsText(): string;
+  /** Loads a module into a pool; with `name`, other functions reach it through callFunction. */
+  load(wasm: string | Uint8Array | WebAssembly.Module, options?: { pool?: number; name?: string }): Promise<LoadedFunction>;
+  route(name: string, fn: LoadedFunction): this;
+  /** Makes calls to `capability` with `operation` (or "*") fail or misbehave until clearFailures(). */
+  fail(capability: string, operation: string, failure: Failure): this;
+  /** Switches a capability off (`callback not found`). */
+  disable(capability: string): this;
+  clearFailures(): this;
+  /** Stops the worker used for real HTTP and SQL. */
+  close(): Promise<void>;
+}
