@@ -39,7 +39,8 @@ function findProgram(names, dirs = []) {
 
 /** The user and group ids of a system user, or null when there is no such user. */
 function ids(user) {
-  try { return { uid: Number(execFileSync("id", ["-u", user]).toString()), gid: Number(execFileSync("id", ["-g", user]).toString()) }; } catch { return null; }
+  const id = (flag) => Number(execFileSync("id", [flag, user], { stdio: ["ignore", "pipe", "ignore"] }).toString());
+  try { return { uid: id("-u"), gid: id("-g") }; } catch { return null; }
 }
 
 /** Runs `command` as `as` (the server package's user, when we are root), or as ourselves. */
