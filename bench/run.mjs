@@ -6,7 +6,7 @@ import { statSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildWasm } from "../scripts/build.mjs";
 import { examples, buildExamples, root } from "../scripts/examples.mjs";
-import { TarmacHost } from "../tests/host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { measureTarmacOps, measureInstanceMemory } from "./tarmac-http.mjs";
 import { writeReport } from "./report.mjs";
 

@@ -9,8 +9,8 @@
 // recorded, and failures can be injected per capability and operation.
 import "./quiet.mjs";
 // Loaded after quiet.mjs has run (static imports of node:wasi would warn before it could).
-const { TarmacHost, CallbackError } = await import("../tests/host/tarmac-host.mjs");
-const { MemoryStore } = await import("../tests/host/kvstore.mjs");
+const { TarmacHost, CallbackError } = await import("../host/engine/tarmac-host.mjs");
+const { MemoryStore } = await import("../host/engine/kvstore.mjs");
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
 

@@ -19,7 +19,7 @@ import { CASES, groupOf } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
 import { runCase, toRecording, replay, testHost, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
 import { guests } from "../tests/guests.mjs";
-import { TarmacHost } from "../tests/host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 import { CapsOp, capsRequest } from "../tests/caps.mjs";

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildWasm } from "./build.mjs";
-import { TarmacHost } from "../tests/host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { startDatabase } from "../tests/servers/databases.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 

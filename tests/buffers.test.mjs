@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { probeInstance, guests } from "./guests.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Op, Kind, request, decode, pattern, respondRequest, retainRequest } from "./probe.mjs";
 import { CapsOp, capsRequest } from "./caps.mjs";
 import { RETENTION_DEFAULTS, MAX_RETAINED } from "./wire.mjs";

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { guests } from "./guests.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest, f64 } from "./caps.mjs";
 import { requestBytes } from "./wire.mjs";

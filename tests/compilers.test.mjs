@@ -14,7 +14,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { root } from "../scripts/examples.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Probe, Op, Kind, request } from "./probe.mjs";
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));

@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import path from "node:path";
-import { unmarshalV010, unmarshalVT, schemas, encodeProto } from "./host/protowire.mjs";
+import { unmarshalV010, unmarshalVT, schemas, encodeProto } from "../host/engine/protowire.mjs";
 import { PROTOBUF_GUARD } from "./wire.mjs";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);

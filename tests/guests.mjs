@@ -1,7 +1,7 @@
 // Paths of the test guests built by tests/build-guests.mjs, and instance helpers.
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Probe } from "./probe.mjs";
 
 process.removeAllListeners("warning"); // node:wasi's ExperimentalWarning

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { probeInstance, guests } from "./guests.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Op, Kind, request } from "./probe.mjs";
 import { unknownOperation } from "./wire.mjs";
 import { MESSAGES, messagesModule } from "../scripts/messages.mjs";

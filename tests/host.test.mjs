@@ -2,10 +2,10 @@
 // SDK's tests mean something. These call the host directly with raw payloads.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TarmacHost, CallbackError } from "./host/tarmac-host.mjs";
-import { parseProto } from "./host/protowire.mjs";
-import { goBase64Decode, goJSON, goBytes, goUnmarshal } from "./host/go-json.mjs";
-import { plainSetRequest } from "./host/kvstore.mjs";
+import { TarmacHost, CallbackError } from "../host/engine/tarmac-host.mjs";
+import { parseProto } from "../host/engine/protowire.mjs";
+import { goBase64Decode, goJSON, goBytes, goUnmarshal } from "../host/engine/go-json.mjs";
+import { plainSetRequest } from "../host/engine/kvstore.mjs";
 import fc from "fast-check";
 
 const host = new TarmacHost();

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { probeInstance } from "./guests.mjs";
 import { Kind } from "./probe.mjs";
-import { MemoryStore } from "./host/kvstore.mjs";
+import { MemoryStore } from "../host/engine/kvstore.mjs";
 import { requestBytes } from "./wire.mjs";
 import fc from "fast-check";
 

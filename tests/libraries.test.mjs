@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { probeInstance, guests } from "./guests.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Op, Kind, request } from "./probe.mjs";
 
 const naiveRequest = (op, key = "", value = Buffer.alloc(0)) => {

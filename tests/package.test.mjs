@@ -8,12 +8,12 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "../scripts/examples.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 
 // What the tarball holds: these files, plus every file of the SDK (assembly/) and of the
 // preset's build check (transform/). A file the package starts to ship belongs here.
 const SHIPPED = ["LICENSE", "README.md", "package.json", "index.js", "index.d.ts", "asconfig.json", "tsconfig.json"];
-const SHIPPED_DIRS = ["assembly", "transform"];
+const SHIPPED_DIRS = ["assembly", "transform", "bin", "cli", "host", "templates"];
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 let dir, packed;

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { guests } from "./guests.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest } from "./caps.mjs";
 import { MESSAGES } from "../scripts/messages.mjs";

@@ -3,7 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { guests } from "./guests.mjs";
-import { TarmacHost } from "./host/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
 

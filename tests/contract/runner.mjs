@@ -3,8 +3,8 @@
 // host instance, or real Tarmac over HTTP) and resolves to the response bytes.
 import assert from "node:assert/strict";
 import { request, decode, Op, Kind, kindName } from "../probe.mjs";
-import { TarmacHost } from "../host/tarmac-host.mjs";
-import { MemoryStore } from "../host/kvstore.mjs";
+import { TarmacHost } from "../../host/engine/tarmac-host.mjs";
+import { MemoryStore } from "../../host/engine/kvstore.mjs";
 import { createHash } from "node:crypto";
 import { guests } from "../guests.mjs";
 import { CASES } from "./cases.mjs";

@@ -3,7 +3,7 @@
 // base64), sent to a compiled guest for every key:value operation. Each answer is compared with
 // tests/fuzz/reference.mjs; a trap, or an answer that differs, is counted.
 import { expected } from "./reference.mjs";
-import { goMarshal } from "../host/go-json.mjs";
+import { goMarshal } from "../../host/engine/go-json.mjs";
 import { Op, request, decode, Kind, kindName } from "../probe.mjs";
 
 /** A small seeded PRNG (mulberry32), so every case can be replayed from its seed. */
