@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildWasm } from "./build.mjs";
-import { TarmacHost } from "../host/engine/tarmac-host.mjs";
+import { buildProject } from "../cli/build.mjs";
+import { TestHost } from "../host/index.mjs";
 import { startDatabase } from "../tests/servers/databases.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 
@@ -23,10 +23,10 @@ export function examples() {
     });
 }
 
-/** Builds every example's release target. */
+/** Builds every example's release target, as `tarmac-as build` in its folder does. */
 export async function buildExamples(log = () => {}) {
   for (const ex of examples()) {
-    await buildWasm({ config: join(ex.dir, "asconfig.json"), outFile: ex.wasm });
+    await buildProject(ex.dir);
     log(ex);
   }
 }
@@ -53,17 +53,17 @@ export async function startEnvironment() {
 export async function runExample(ex, env) {
   const missing = ex.needs.filter((n) => !env[n]);
   if (missing.length) return { skipped: `needs ${missing.map((n) => (env.missing?.[n] ? `${n} (${env.missing[n]})` : n)).join(", ")}` };
-  const host = new TarmacHost(ex.needs.includes("postgres") ? { sql: { driver: "postgres", config: env.postgres.config } } : {});
+  // Through the toolkit's host, as an author's tests run: tarmac-as/host.
+  const host = new TestHost(ex.needs.includes("postgres") ? { sql: { driver: "postgres", config: env.postgres.config } } : {});
   try {
     for (const [route, exampleName] of Object.entries(ex.functions)) {
-      const other = examples().find((e) => e.name === exampleName);
-      host.routeFunction(route, await host.instantiate(other.wasm));
+      await host.load(examples().find((e) => e.name === exampleName).wasm, { name: route });
     }
-    const guest = await host.instantiate(ex.wasm);
+    const fn = await host.load(ex.wasm);
     const fill = (s) => s.replaceAll("{{http}}", env.http);
     const results = ex.requests.map(({ body, expect }) => {
-      const r = guest.call(fill(body));
-      const got = r.ok ? r.body.toString("utf8") : `ERROR ${r.error}`;
+      const r = fn.call(fill(body));
+      const got = r.ok ? r.text : `ERROR ${r.error}`;
       return { body: fill(body), got, expect: fill(expect), ok: got === fill(expect) };
     });
     const metrics = Object.entries(ex.metrics).map(([name, expect]) => {
