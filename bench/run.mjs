@@ -165,9 +165,6 @@ for (const size of SIZES) {
   for (let i = 0; i < 16; i++) {
     for (const kind of ["sdk", "naive", "raw"]) {
       host.store.delete("big");
-      // The previous round's garbage (tens of MiB of host buffers) is collected before this one
-      // is timed, so one guest's round does not pay for another's.
-      globalThis.gc?.();
       const t = process.hrtime.bigint();
       const got = rounds[kind]();
       times[kind].push(Number(process.hrtime.bigint() - t) / 1e6);
