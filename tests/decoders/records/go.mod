@@ -1,3 +1,0 @@
-module records
-
-go 1.23
