@@ -218,10 +218,18 @@ export class JsonWriter {
   /** Writes a finite number (the caller rejects NaN and infinities). */
   number(v: f64): void {
     this.comma();
-    const s = v == Math.floor(v) && Math.abs(v) < 9007199254740992 ? (<i64>v).toString() : v.toString();
+    const s = numberText(v);
     for (let i = 0; i < s.length; i++) this.byte(<u8>s.charCodeAt(i));
     this.needComma = true;
   }
+}
+
+/**
+ * A finite number as JSON writes it: an integer without a fraction, else the shortest decimal.
+ * `numberText(2.0)` is "2", `numberText(0.5)` is "0.5".
+ */
+export function numberText(v: f64): string {
+  return v == Math.floor(v) && Math.abs(v) < 9007199254740992 ? (<i64>v).toString() : v.toString();
 }
 
 /** The kind of the next value in a `JsonReader`. */

@@ -6,7 +6,7 @@
 // does (UTF-8, the same escapes, lone surrogates as `\udXXX`). Numbers keep their text, so an
 // integer of any size reads back and writes out exactly. Nesting is limited to 128 levels.
 
-import { JsonReader, JsonWriter, JsonType } from "./json";
+import { JsonReader, JsonWriter, JsonType, numberText } from "./json";
 import { Result } from "./result";
 import { decodeUtf8 } from "./utf8";
 import { ErrorKind, TarmacError, E_PAYLOAD_NOT_JSON } from "./errors";
@@ -49,7 +49,7 @@ export class JsonValue {
   static number(n: f64): JsonValue {
     if (!isFinite(n)) return JsonValue.null();
     const v = new JsonValue(JsonKind.Number);
-    v.text = n == Math.floor(n) && Math.abs(n) < 9007199254740992 ? (<i64>n).toString() : n.toString();
+    v.text = numberText(n);
     return v;
   }
 

@@ -56,8 +56,7 @@ export async function buildProject(dir, { target = "release", log = () => {} } =
       stdout: { write: (s) => { out += s; } },
       stderr: { write: (s) => { out += s; } },
     });
-    // asc's converge pass reports this when a further pass would not shrink the module; it is not a problem.
-    out = out.split("\n").filter((l) => !/Last converge was suboptimal/.test(l)).join("\n").trim();
+    out = out.trim();
     if (error) throw new Error(`${fn.file}: build failed\n${out}`);
     if (out) log(out);
     const bytes = readFileSync(fn.outFile).length;

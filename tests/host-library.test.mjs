@@ -110,8 +110,10 @@ test("sql: canned rows for PostgreSQL and for MySQL (whose values Tarmac sends a
   const fn = await host.load(wasm("sql-notes"));
   assert.equal(fn.call("hi").text, "2 notes");
   assert.ok(queries.some((q) => q.startsWith("INSERT")));
-  const mysql = new TestHost({ sql: { driver: "mysql", rows: () => [{ a: "x", b: null }] } });
-  await mysql.load(wasm("sql-notes"));
+  const mysql = new TestHost({ sql: { driver: "mysql", rows: () => [{ b: null, a: "x" }] } });
+  (await mysql.load(wasm("sql-notes"))).call("hi");
+  const reply = mysql.calls.find((c) => c.capability === "sql" && c.ok && c.reply.data !== "bnVsbA==").reply;
+  assert.deepEqual(JSON.parse(Buffer.from(reply.data, "base64")), [{ a: Buffer.from("x").toString("base64"), b: null }], "MySQL values as bytes (base64), keys sorted, NULL as null");
   const bad = new TestHost({ sql: { rows: () => new Error("relation \"notes\" does not exist") } });
   const r = (await bad.load(wasm("sql-notes"))).call("hi");
   assert.equal(r.status, 500);
