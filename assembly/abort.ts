@@ -3,8 +3,12 @@
 // through `__guest_error` and Tarmac's logger, then traps: that ends only the current request,
 // since `__guest_call` resets the shadow stack for the next one.
 //
-// It allocates no managed objects (abort also runs when allocation fails) and pulls in no
-// number formatting, so it costs every module little.
+// It calls the host directly, not through host.ts and the request buffer (buffers.ts, rule 1),
+// and allocates no managed objects, because an abort can come from anywhere: from inside the
+// collector or the allocator (a managed allocation would then fail again or corrupt the heap),
+// or while a request is half written in the request buffer (which host.ts's bookkeeping and
+// rule 1 would then reuse or free under the writer). One raw block, freed before it returns, is
+// all it takes. It pulls in no number formatting either, so it costs every module little.
 
 import { __guest_error, __host_call } from "./wapc";
 import { encodeUtf8 } from "./utf8";

@@ -256,6 +256,20 @@ export function newBytes(n: usize): ArrayBuffer {
   return changetype<ArrayBuffer>(ptr);
 }
 
+/**
+ * Makes `buf` a buffer of `n` bytes, `n` no more than it has, in place: the bytes past `n` stay
+ * in its block and are freed with it (rule 2: a reply's buffer handed out as the value decoded
+ * into its start). Only this module rewrites a block's header.
+ *
+ * ```ts
+ * const value = Uint8Array.wrap(setByteLength(newBytes(64), 10)); // 10 bytes
+ * ```
+ */
+export function setByteLength(buf: ArrayBuffer, n: usize): ArrayBuffer {
+  changetype<OBJECT>(changetype<usize>(buf) - TOTAL_OVERHEAD).rtSize = <u32>n;
+  return buf;
+}
+
 // ---- 4. Garbage ------------------------------------------------------------------------------
 
 const COLLECT_AFTER: usize = 1 << 20;

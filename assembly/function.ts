@@ -1,9 +1,11 @@
-// Function-to-function calls: run another function of the same Tarmac service by name.
+// Function-to-function calls: run another function of the same Tarmac service by name. The
+// request and the reply are the functions' own bytes on every wire, so there is nothing to encode.
 
 import { callHost } from "./host";
 import { newBytes } from "./buffers";
+import { functionErrorKind, hostFailure } from "./answers";
 import { Result } from "./result";
-import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_HOST_FAILED, E_EMPTY_NAME, E_NO_FUNCTION, E_RESPONSE_TOO_LARGE } from "./errors";
+import { ErrorKind, TarmacError, E_EMPTY_NAME, E_NO_FUNCTION, E_RESPONSE_TOO_LARGE } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "function";
@@ -24,12 +26,12 @@ export function callFunction(name: string, payload: Uint8Array): Result<Uint8Arr
   if (reply.ok) {
     if (reply.tooLarge) return Result.err<Uint8Array>(new TarmacError(ErrorKind.InvalidResponse, E_RESPONSE_TOO_LARGE(), 0, CAPABILITY, name));
     // A large reply is already in a buffer of its own (buffers.ts, rule 2): handed out as it is.
-    if (reply.owned) return Result.ok<Uint8Array>(Uint8Array.wrap(reply.buffer!));
+    const own = reply.takeOwnedBuffer();
+    if (own !== null) return Result.ok<Uint8Array>(Uint8Array.wrap(own));
     const out = Uint8Array.wrap(newBytes(reply.bodyLen));
     memory.copy(out.dataStart, reply.bodyPtr, reply.bodyLen);
     return Result.ok<Uint8Array>(out);
   }
-  const e = reply.error;
-  if (e == E_CALLBACK_NOT_FOUND()) return Result.err<Uint8Array>(new TarmacError(ErrorKind.NotFound, E_NO_FUNCTION(), 0, CAPABILITY, name));
-  return Result.err<Uint8Array>(new TarmacError(ErrorKind.HostFailure, e.length ? e : E_HOST_FAILED(), 0, CAPABILITY, name));
+  if (functionErrorKind(reply.error) == ErrorKind.NotFound) return Result.err<Uint8Array>(new TarmacError(ErrorKind.NotFound, E_NO_FUNCTION(), 0, CAPABILITY, name));
+  return Result.err<Uint8Array>(hostFailure(reply.error, CAPABILITY, name));
 }

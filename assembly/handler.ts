@@ -13,14 +13,13 @@ import { decodeUtf8, bytes } from "./utf8";
 export { bytes };
 import { resetAbort } from "./abort";
 import { noteBytes, keepResponse, requestStarting, newBytes } from "./buffers";
+import { MAX_REQUEST_BYTES } from "./limits";
 
 /** A function handler: the request body in, a response body or an error out. */
 export type Handler = (request: Uint8Array) => Result<Uint8Array>;
 
 let registered: Handler | null = null;
 
-// Requests larger than this are refused rather than allocated (the runtime's largest block).
-const MAX_REQUEST: usize = (1 << 30) - 64;
 
 /**
  * Registers the function's handler. Call it once, at the top level of the entry file; it only
@@ -72,7 +71,7 @@ function unknownOperation(name: usize, len: usize): void {
 }
 
 function dispatch(operationLen: usize, payloadLen: usize): bool {
-  if (payloadLen > MAX_REQUEST || operationLen > MAX_REQUEST) {
+  if (payloadLen > MAX_REQUEST_BYTES || operationLen > MAX_REQUEST_BYTES) {
     guestError(E_REQUEST_TOO_LARGE());
     return false;
   }

@@ -13,6 +13,7 @@ import {
 } from "./wapc";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { namesBuffer, noteBytes, smallReplyBuffer, ownedReplyBuffer, OWN_REPLY_FROM } from "./buffers";
+import { MAX_REPLY_BYTES } from "./limits";
 
 /**
  * What a host call gave back: whether it succeeded, its body and its error text. The body is
@@ -43,6 +44,23 @@ export class HostReply {
     /** The host's error text ("" on success). */
     public error: string,
   ) {}
+
+  /**
+   * Hands over the buffer of a reply the SDK read into a buffer of its own (buffers.ts, rule 2),
+   * once: the caller may then decode the body in place and keep the buffer as a value; the
+   * reply no longer has a buffer. Null for a small reply or a fake's (which is only borrowed).
+   *
+   * ```ts
+   * const buf = HostReply.of(true, new ArrayBuffer(0), "").takeOwnedBuffer(); // null: a fake's
+   * ```
+   */
+  takeOwnedBuffer(): ArrayBuffer | null {
+    const buf = this.buffer;
+    if (!this.owned || buf === null) return null;
+    this.buffer = null;
+    this.owned = false;
+    return buf;
+  }
 
   /** A reply whose body is `body` (for fakes passed to `setHostCall`); the SDK reads it and never writes it. */
   static of(ok: bool, body: ArrayBuffer, error: string): HostReply {
@@ -78,8 +96,6 @@ export function setHostCall(fn: HostCall | null): void {
   injected = fn;
 }
 
-// The largest body the SDK will read (the runtime's largest block, minus headroom).
-const REPLY_MAX: usize = (1 << 30) - 64;
 // The reply object callHost fills; valid until the next call.
 let shared: HostReply | null = null;
 
@@ -111,7 +127,7 @@ export function callHost(binding: string, namespace: string, operation: string, 
   let error = "";
   if (!ok) {
     const errorLen = <usize>__host_error_len();
-    if (errorLen > 0 && errorLen <= REPLY_MAX) {
+    if (errorLen > 0 && errorLen <= MAX_REPLY_BYTES) {
       const buf = heap.alloc(errorLen);
       __host_error(buf);
       error = changetype<string>(decodeUtf8(buf, errorLen, true));
@@ -123,7 +139,7 @@ export function callHost(binding: string, namespace: string, operation: string, 
   reply.ok = ok; reply.error = error; reply.tooLarge = false; reply.buffer = null; reply.owned = false;
   reply.bodyPtr = 0; reply.bodyLen = 0;
   const len = <usize>__host_response_len();
-  if (len > REPLY_MAX) {
+  if (len > MAX_REPLY_BYTES) {
     reply.tooLarge = true;
   } else if (len >= OWN_REPLY_FROM) {
     const buf = ownedReplyBuffer(len);
@@ -172,8 +188,8 @@ export class RawReply {
 export function hostCall(binding: string, namespace: string, operation: string, payload: Uint8Array): RawReply {
   const r = callHost(binding, namespace, operation, payload.dataStart, <usize>payload.length);
   let reply: Uint8Array;
-  const buffer = r.buffer;
-  if (r.owned && buffer !== null) {
+  const buffer = r.takeOwnedBuffer();
+  if (buffer !== null) {
     reply = Uint8Array.wrap(buffer); // a large reply is already a buffer of its own (buffers.ts, rule 2)
   } else {
     reply = new Uint8Array(<i32>r.bodyLen);

@@ -1,14 +1,14 @@
-// Tarmac's HTTP client capability (`httpclient` `call`), over JSON: the only encoding Tarmac
-// v0.10.0 and newer hosts share. An upstream 404 or 500 is a response; a bad request or a
-// transport/TLS failure is a typed error.
+// Tarmac's HTTP client capability (`httpclient` `call`). An upstream 404 or 500 is a response;
+// a bad request or a transport/TLS failure is a typed error. This file checks requests and names
+// the operation's fields (spec/capabilities.mjs); what goes on the wire is wire.ts's.
+//
+// call {method=1, headers=2, url=3, body=4, insecure=5} -> {status, code=2, headers=3, body=4}.
 
-import { callHost } from "./host";
-import { JsonWriter, JsonReader, JsonType } from "./json";
-import { ReplyStatus, readStatus, readBase64, replyError } from "./reply";
+import * as wire from "./wire";
 import { Result } from "./result";
 import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
-import { MAX_VALUE_BYTES } from "./kv";
-import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_TOO_LARGE, E_NO_DATA, E_BAD_HEADERS } from "./errors";
+import { MAX_VALUE_BYTES } from "./limits";
+import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_BAD_HEADERS, E_TOO_LARGE } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "httpclient";
@@ -145,61 +145,41 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
   if (!isMethod(req.method)) return invalid(E_BAD_METHOD());
   if (!isUrl(req.url)) return invalid(E_BAD_URL());
   const names = req.headers.keys();
-  let size = <usize>req.url.length * 6 + 64;
   for (let i = 0; i < names.length; i++) {
-    const value = req.headers.get(names[i]);
-    if (!isHeader(names[i], value)) return invalid(E_BAD_HEADER() + ": " + names[i]);
-    size += (<usize>names[i].length + <usize>value.length) * 6 + 8;
+    if (!isHeader(names[i], req.headers.get(names[i]))) return invalid(E_BAD_HEADER() + ": " + names[i]);
   }
   const body = req.body;
   if (<usize>body.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE());
-  size += ((<usize>body.length + 2) / 3) * 4;
-
-  const w = JsonWriter.request(size);
-  w.startObject();
-  w.key("method"); w.string(req.method);
-  w.key("headers"); w.startObject();
-  for (let i = 0; i < names.length; i++) { w.key(names[i]); w.string(req.headers.get(names[i])); }
-  w.endObject();
-  w.key("url"); w.string(req.url);
-  w.key("body"); w.base64(body.dataStart, body.length);
-  w.key("insecure"); w.bool(req.insecure);
-  w.endObject();
-  const reply = callHost("tarmac", CAPABILITY, "call", w.ptr, w.length);
-  w.end();
-
-  const st = ReplyStatus.fresh();
-  const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
-  let code: i32 = 0;
-  let headers = new Map<string, string>();
-  let data: Uint8Array | null = null;
-  if (reply.bodyLen > 0 && r.startObject()) {
-    while (r.nextKey()) {
-      if (r.keyIs("status")) readStatus(r, st);
-      else if (r.keyIs("code")) {
-        const c = r.int(0, 999);
-        if (r.badNumber) st.problem = E_BAD_HEADERS(); else code = <i32>c;
-      } else if (r.keyIs("headers")) readHeaders(r, st, headers);
-      else if (r.keyIs("body")) data = readBase64(r, st, reply);
-      else r.skip();
-    }
-  }
-  const err = replyError(reply, r, st, CAPABILITY, "call", false);
+  let size = <usize>req.url.length * 6 + 64 + ((<usize>body.length + 2) / 3) * 4;
+  for (let i = 0; i < names.length; i++) size += (<usize>names[i].length + <usize>req.headers.get(names[i]).length) * 6 + 8;
+  wire.request(size);
+  wire.text(1, "method", req.method);
+  wire.textMap(2, "headers", req.headers);
+  wire.text(3, "url", req.url);
+  wire.data(4, "body", body.dataStart, body.length);
+  wire.flag(5, "insecure", req.insecure);
+  const reply = wire.send("tarmac", CAPABILITY, "call");
+  const into = new Map<string, string>();
+  code = 0; headers = into; data = null;
+  const err = wire.readReply(reply, readResponse, CAPABILITY, "call", false);
+  const got = data;
+  headers = null; data = null;
   if (err) return Result.err<HttpResponse>(err);
-  if (data === null) return Result.err<HttpResponse>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA(), st.code, CAPABILITY, "call"));
-  return Result.ok<HttpResponse>(new HttpResponse(code, headers, data));
+  if (got === null) return Result.err<HttpResponse>(wire.missing(CAPABILITY, "call"));
+  return Result.ok<HttpResponse>(new HttpResponse(code, into, got));
 }
 
-function readHeaders(r: JsonReader, st: ReplyStatus, into: Map<string, string>): void {
-  const t = r.peek();
-  if (t == JsonType.Null) { r.null(); return; }
-  if (t != JsonType.Object) { r.skip(); st.problem = E_BAD_HEADERS(); return; }
-  into.clear();
-  r.startObject();
-  while (r.nextKey()) {
-    const name = r.keyText();
-    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_HEADERS(); continue; }
-    const value = r.string();
-    if (value !== null) into.set(name, value);
-  }
+// What `readResponse` read, for the call in progress.
+let code: i32 = 0;
+// @ts-ignore: decorator
+@lazy let headers: Map<string, string> | null = null;
+let data: Uint8Array | null = null;
+
+// The upstream's `code` (0 to 999), `headers` (strings, or null) and `body`.
+function readResponse(): bool {
+  if (wire.fieldIs(2, "code")) code = wire.fieldInt(0, 999, code, E_BAD_HEADERS());
+  else if (wire.fieldIs(3, "headers")) wire.fieldTextMap(headers!, E_BAD_HEADERS());
+  else if (wire.fieldIs(4, "body")) data = wire.fieldBytes();
+  else return false;
+  return true;
 }

@@ -4,7 +4,8 @@
 //   export { __guest_call } from "tarmac-as/assembly";
 
 export { __guest_call, handle, Handler, ok, fail, text, bytes, guestError } from "./handler";
-export { kv, KVStore, MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./kv";
+export { kv, KVStore } from "./kv";
+export { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./limits";
 export { Result } from "./result";
 export { ErrorKind, TarmacError, errorKindName } from "./errors";
 export { HostReply, HostCall, setHostCall, hostCall, RawReply } from "./host";

@@ -1,31 +1,33 @@
-// A small JSON writer and reader that work on UTF-8 bytes in memory.
+// A small JSON writer and reader that work on UTF-8 bytes in memory. Generic JSON: what Tarmac's
+// wire adds to it (the protobuf guard, the escaped `|`, statuses and base64 fields) is in
+// tarmac-json.ts.
 //
-// Replaces json-as on our path: json-as traps on invalid JSON, on an empty body, on a number
-// where a string is declared and on `"data":null`, and silently misreads numbers
-// (tests/json.test.mjs shows each). A guest in a pooled instance must survive anything the
+// Replaces json-as on the SDK's path: json-as traps on invalid JSON, on an empty body, on a
+// number where a string is declared and on `"data":null`, and silently misreads numbers
+// (tests/libraries.test.mjs shows it). A guest in a pooled instance must survive anything the
 // host sends, so the reader validates as it goes and reports failure instead of trapping. The
 // writer escapes exactly as JSON.stringify does and writes UTF-8 straight into one buffer.
 
 import { base64EncodedLength, encodeBase64To } from "./base64";
 import { utf8Sequence, decodeUtf8, utf8Size, storeUtf8 } from "./utf8";
 import { requestBuffer, requestCapacity, requestSent } from "./buffers";
+import { MAX_JSON_DEPTH } from "./limits";
 
 // "0123456789abcdef", for \u00XX escapes.
 const HEX = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 // The letter after the backslash for control characters 8-13 (0: none, 11 is written as \u000b).
 const SHORT_ESCAPES = memory.data<u8>([98, 116, 110, 0, 102, 114]);
 
-// The bytes before every request's `{`: CR and four spaces (see `JsonWriter.request`).
-const PROTOBUF_GUARD_LENGTH: usize = 5;
-
 /**
- * Builds one JSON document in a reusable buffer. Only one writer is in use at a time: the SDK
- * builds a request, sends it, and is done with it before the next.
+ * Builds one JSON document in the SDK's request buffer (buffers.ts, rule 1). Only one writer is
+ * in use at a time: the SDK builds a document, uses it, and is done with it before the next.
  *
  * ```ts
  * const w = JsonWriter.begin(64);
- * w.startObject(); w.key("key"); w.string("myKey"); w.endObject();
- * const reply = callHost("tarmac", "kvstore", "get", w.ptr, w.length); // from ./host
+ * w.startObject(); w.key("name"); w.string("Ada"); w.endObject();
+ * const copy = new Uint8Array(<i32>w.length);
+ * memory.copy(copy.dataStart, w.ptr, w.length);
+ * w.end();
  * ```
  */
 export class JsonWriter {
@@ -35,46 +37,27 @@ export class JsonWriter {
   length: usize = 0;
   private cap: usize = 0;
   private needComma: bool = false;
-  /** False once a string with a lone surrogate was written (the document is then invalid). */
-  valid: bool = true;
 
-  private static shared: JsonWriter | null = null;
+  /** The writer `begin` hands out (one document at a time). */
+  static shared: JsonWriter | null = null;
 
   /** A writer reset for a new document with room for about `sizeHint` bytes. */
   static begin(sizeHint: usize): JsonWriter {
     let w = JsonWriter.shared;
     if (!w) { w = new JsonWriter(); JsonWriter.shared = w; }
-    w.ptr = requestBuffer(sizeHint); w.cap = requestCapacity(); w.length = 0; w.needComma = false; w.valid = true;
+    w.ptr = requestBuffer(sizeHint); w.cap = requestCapacity(); w.length = 0; w.needComma = false;
     return w;
   }
 
-  /**
-   * A writer for a request to Tarmac: the document starts with the protobuf guard, CR and four
-   * spaces (JSON whitespace). Tarmac tries every request as protobuf before JSON; with the guard
-   * no Tarmac decoder accepts it, whatever the request holds:
-   * - 0x0D is the tag of field 1 with wire type 5, and field 1 of every request message Tarmac
-   *   has is length-delimited (wire type 2). `main`'s UnmarshalVT stops there: wrong wire type.
-   * - v0.10.0's proto.Unmarshal keeps it as an unknown field with its 4 bytes (the spaces), then
-   *   reads `{` (0x7B) as the start of group 15, which only the end-group tag 0x7C (`|`) can
-   *   close; the writer never writes that byte (`|` is escaped as `\u007c`), and no other
-   *   encoding of that tag is possible without a 0x00 or 0xFC byte, which UTF-8 JSON never has.
-   * Go's JSON decoder skips the whitespace, so Tarmac reads the documented request.
-   *
-   * ```ts
-   * const w = JsonWriter.request(64);
-   * ```
-   */
-  static request(sizeHint: usize): JsonWriter {
-    const w = JsonWriter.begin(sizeHint + PROTOBUF_GUARD_LENGTH);
-    store<u8>(w.ptr, 13);
-    store<u32>(w.ptr + 1, 0x20202020);
-    w.length = PROTOBUF_GUARD_LENGTH;
-    return w;
-  }
-
-  /** Call once the request is sent (buffers.ts, rule 1). */
+  /** Call once the document has been used: the buffer goes back (buffers.ts, rule 1). */
   end(): void {
     requestSent();
+  }
+
+  /** Writes `n` raw bytes that are not JSON (whitespace before a document, for instance). */
+  raw(src: usize, n: usize): void {
+    memory.copy(this.ensure(n), src, n);
+    this.length += n;
   }
 
   private ensure(extra: usize): usize {
@@ -99,39 +82,37 @@ export class JsonWriter {
   startArray(): void { this.comma(); this.byte(91); this.needComma = false; }
   endArray(): void { this.byte(93); this.needComma = true; }
 
-  /** Writes an object key; the next value belongs to it. */
+  /** Writes an object key, escaped as JSON.stringify does; the next value belongs to it. */
   key(name: string): void {
     this.string(name);
+    this.colon();
+  }
+
+  /** Ends an object key written as a string (by `stringEscaping`): the next value belongs to it. */
+  colon(): void {
     this.byte(58);
     this.needComma = false;
   }
 
-  /** Writes an object key as `stringAsIs` does. */
-  keyAsIs(name: string): void {
-    this.writeString(name, true);
-    this.byte(58);
-    this.needComma = false;
-  }
-
-  /**
-   * Writes `s` as a JSON string for a request to Tarmac: escaped as JSON.stringify does, in
-   * UTF-8, but `|` as `\u007c` (see `request`); a lone surrogate makes the document invalid.
-   */
+  /** Writes `s` as a JSON string exactly as JSON.stringify does (lone surrogates as `\udXXX`). */
   string(s: string): void {
-    this.writeString(s, false);
+    this.writeString(s, 0, true);
   }
 
   /**
-   * Writes `s` exactly as JSON.stringify does, for a function's own payloads: `|` as it is and
-   * lone surrogates as `\udXXX` escapes.
+   * Writes `s` as `string` does, but with the ASCII character `also` escaped as `\u00XX` too
+   * (the same JSON text to any reader, without that byte), for text the caller has checked
+   * holds no lone surrogate (one would be left out). Inlined: call it from one function of
+   * your own with a constant `also`.
    */
-  stringAsIs(s: string): void {
-    this.writeString(s, true);
+  // @ts-ignore: decorator
+  @inline stringEscaping(s: string, also: u32): void {
+    this.writeString(s, also, false);
   }
 
-  // Inlined with a constant `asIs`, so each caller carries only its own form.
+  // Inlined with constant `also` and `lossless`, so each caller carries only its own form.
   // @ts-ignore: decorator
-  @inline private writeString(s: string, asIs: bool): void {
+  @inline private writeString(s: string, also: u32, lossless: bool): void {
     this.comma();
     const n = s.length;
     // Worst case: every UTF-16 unit becomes a 6-byte \u00XX escape.
@@ -142,9 +123,7 @@ export class JsonWriter {
     for (let i = 0; i < n; i++) {
       const c = <u32>load<u16>(p + (<usize>i << 1));
       if (c < 0x80) {
-        // '|' is written as \u007c: Tarmac tries protobuf before JSON, and a raw 0x7C can end the
-        // protobuf group that JSON's leading '{' opens, letting a crafted key parse as protobuf.
-        if (c >= 0x20 && c != 34 && c != 92 && (c != 124 || asIs)) { store<u8>(o++, <u8>c); continue; }
+        if (c >= 0x20 && c != 34 && c != 92 && c != also) { store<u8>(o++, <u8>c); continue; }
         store<u8>(o++, 92);
         // \" and \\, then the short escapes JSON.stringify uses (\b \t \n \f \r), else \u00XX.
         const short = c == 34 || c == 92 ? c : c - 8 < 6 ? <u32>load<u8>(SHORT_ESCAPES + c - 8) : 0;
@@ -159,7 +138,7 @@ export class JsonWriter {
           // A surrogate: must be a high one followed by a low one.
           const d = i + 1 < n ? <u32>load<u16>(p + (<usize>(i + 1) << 1)) : 0;
           if (c >= 0xDC00 || d - 0xDC00 >= 0x400) {
-            if (!asIs) { this.valid = false; continue; }
+            if (!lossless) continue;
             store<u32>(o, 0x0064755C); // "\ud"
             store<u8>(o + 3, load<u8>(HEX + ((c >> 8) & 15)));
             store<u8>(o + 4, load<u8>(HEX + ((c >> 4) & 15)));
@@ -235,7 +214,6 @@ export function numberText(v: f64): string {
 /** The kind of the next value in a `JsonReader`. */
 export enum JsonType { Invalid, Null, Bool, Number, String, Array, Object }
 
-const MAX_DEPTH = 128;
 
 /**
  * A validating pull reader over UTF-8 JSON. It never traps: every failure sets `failed` and
@@ -270,7 +248,8 @@ export class JsonReader {
     this.end = ptr + len;
   }
 
-  private static shared: JsonReader | null = null;
+  /** The reader `over` hands out (one reply at a time). */
+  static shared: JsonReader | null = null;
 
   /** A reader over `len` bytes at `ptr`, reusing one object (use it before the next `over`). */
   static over(ptr: usize, len: usize): JsonReader {
@@ -590,7 +569,7 @@ export class JsonReader {
   }
 
   private skipDepth(depth: i32): bool {
-    if (depth > MAX_DEPTH) return this.fail();
+    if (depth > MAX_JSON_DEPTH) return this.fail();
     switch (this.peek()) {
       case JsonType.Null: return this.null();
       case JsonType.Bool: { this.bool(); return !this.failed; }

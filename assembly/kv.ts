@@ -1,17 +1,15 @@
-// The key:value capability: get, set, delete and keys over Tarmac's `kvstore` host calls.
+// The key:value capability: get, set, delete and keys over Tarmac's `kvstore` host calls. This
+// file checks keys and values and names each operation's fields (spec/capabilities.mjs); what
+// goes on the wire is wire.ts's.
 //
-// Wire format (Tarmac's documented JSON): get {"key"} -> {"status","data":base64};
-// set {"key","data":base64} -> {"status"}; delete {"key"} -> {"status"};
-// keys: empty payload -> {"keys":[...]|null,"status"}.
+// get {key=1} -> {status, data=2}; set {key=1, data=2} -> {status}; delete {key=1} -> {status};
+// keys (no fields) -> {status, keys=2: a list, or null for none}.
 
-import { callHost } from "./host";
-import { JsonWriter, JsonReader, JsonType } from "./json";
-import { ReplyStatus, readStatus, replyError, readReply, takeReplyData } from "./reply";
+import * as wire from "./wire";
 import { Result } from "./result";
 import { decodeUtf8, isValidUnicode as isValidText, bytes } from "./utf8";
-import {
-  ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_TOO_LARGE,
-} from "./errors";
+import { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./limits";
+import { ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_TOO_LARGE } from "./errors";
 
 // @ts-ignore: decorator
 @lazy @inline const CAPABILITY: string = "kvstore";
@@ -41,11 +39,15 @@ export class KVStore {
   get(key: string): Result<Uint8Array> {
     const bad = checkKey(key, "get");
     if (bad) return Result.err<Uint8Array>(bad);
-    const w = keyRequest(key);
-    const reply = callHost(this.binding, CAPABILITY, "get", w.ptr, w.length);
-    w.end();
-    const err = readReply(reply, "data", CAPABILITY, "get", true);
-    return err ? Result.err<Uint8Array>(err) : Result.ok<Uint8Array>(takeReplyData()!);
+    wire.request(<usize>key.length * 3 + 16);
+    wire.text(1, "key", key);
+    value = null;
+    const err = wire.readReply(wire.send(this.binding, CAPABILITY, "get"), readValue, CAPABILITY, "get", true);
+    const v = value;
+    value = null;
+    if (err) return Result.err<Uint8Array>(err);
+    if (v === null) return Result.err<Uint8Array>(wire.missing(CAPABILITY, "get"));
+    return Result.ok<Uint8Array>(v);
   }
 
   /**
@@ -96,14 +98,10 @@ export class KVStore {
     if (bad) return bad;
     if (len == 0) return invalid(E_EMPTY_VALUE(), "set");
     if (len > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE(), "set");
-    const w = JsonWriter.request(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
-    w.startObject();
-    w.key("key"); w.string(key);
-    w.key("data"); w.base64(ptr, len);
-    w.endObject();
-    const reply = callHost(this.binding, CAPABILITY, "set", w.ptr, w.length);
-    w.end();
-    return readReply(reply, null, CAPABILITY, "set", false);
+    wire.request(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
+    wire.text(1, "key", key);
+    wire.data(2, "data", ptr, len);
+    return wire.readReply(wire.send(this.binding, CAPABILITY, "set"), null, CAPABILITY, "set", false);
   }
 
   /**
@@ -116,10 +114,9 @@ export class KVStore {
   delete(key: string): TarmacError | null {
     const bad = checkKey(key, "delete");
     if (bad) return bad;
-    const w = keyRequest(key);
-    const reply = callHost(this.binding, CAPABILITY, "delete", w.ptr, w.length);
-    w.end();
-    return readReply(reply, null, CAPABILITY, "delete", false);
+    wire.request(<usize>key.length * 3 + 16);
+    wire.text(1, "key", key);
+    return wire.readReply(wire.send(this.binding, CAPABILITY, "delete"), null, CAPABILITY, "delete", false);
   }
 
   /**
@@ -131,20 +128,12 @@ export class KVStore {
    * ```
    */
   keys(): Result<string[]> {
-    const reply = callHost(this.binding, CAPABILITY, "keys", 0, 0);
-    const st = ReplyStatus.fresh();
-    const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
-    const keys = new Array<string>();
-    if (reply.bodyLen > 0 && r.startObject()) {
-      while (r.nextKey()) {
-        if (r.keyIs("status")) readStatus(r, st);
-        else if (r.keyIs("keys")) readKeys(r, st, keys);
-        else r.skip();
-      }
-    }
-    const err = replyError(reply, r, st, CAPABILITY, "keys", false);
+    const list = new Array<string>();
+    keys = list;
+    const err = wire.readReply(wire.sendBare(this.binding, CAPABILITY, "keys"), readKeys, CAPABILITY, "keys", false);
+    keys = null;
     if (err) return Result.err<string[]>(err);
-    return Result.ok<string[]>(keys);
+    return Result.ok<string[]>(list);
   }
 }
 
@@ -152,31 +141,25 @@ export class KVStore {
 // @ts-ignore: decorator (created on first use, so a module that never uses kv does not carry it)
 @lazy export const kv = new KVStore();
 
-function readKeys(r: JsonReader, st: ReplyStatus, into: string[]): void {
-  const t = r.peek();
-  if (t == JsonType.Null) { r.null(); return; }
-  if (t != JsonType.Array) { r.skip(); st.problem = E_BAD_KEYS(); return; }
-  into.length = 0;
-  r.startArray();
-  while (r.nextItem()) {
-    if (r.peek() != JsonType.String) { r.skip(); st.problem = E_BAD_KEYS(); continue; }
-    const k = r.string();
-    if (k !== null) into.push(k);
-  }
+// What the field readers read, for the call in progress. Lazy: a module that never reads keys
+// does not carry their type.
+let value: Uint8Array | null = null;
+// @ts-ignore: decorator
+@lazy let keys: string[] | null = null;
+
+// get's `data`.
+function readValue(): bool {
+  if (!wire.fieldIs(2, "data")) return false;
+  value = wire.fieldBytes();
+  return true;
 }
 
-function keyRequest(key: string): JsonWriter {
-  const w = JsonWriter.request(<usize>key.length * 3 + 16);
-  w.startObject();
-  w.key("key"); w.string(key);
-  w.endObject();
-  return w;
+// keys' `keys`.
+function readKeys(): bool {
+  if (!wire.fieldIs(2, "keys")) return false;
+  wire.fieldTextList(keys!, E_BAD_KEYS());
+  return true;
 }
-
-/** The longest key the SDK sends, in UTF-16 units (its JSON then stays well inside one buffer). */
-export const MAX_KEY_LENGTH: i32 = 1 << 20;
-/** The largest value the SDK sends: 64 MiB (its base64 request is about 86 MiB). */
-export const MAX_VALUE_BYTES: usize = 64 << 20;
 
 function checkKey(key: string, operation: string): TarmacError | null {
   if (key.length == 0) return invalid(E_EMPTY_KEY(), operation);

@@ -1,8 +1,11 @@
-// Tarmac's logger capability: info, warn, error, debug and trace. The message is the payload;
-// Tarmac writes it to its own log (debug and trace only when it runs with APP_DEBUG/APP_TRACE).
+// Tarmac's logger capability: info, warn, error, debug and trace. The message is the payload on
+// every wire (nothing to encode); Tarmac writes it to its own log (debug and trace only when it
+// runs with APP_DEBUG/APP_TRACE). The message is written into the request buffer (buffers.ts,
+// rule 1), like every other request.
 
 import { callHost } from "./host";
-import { hostFailure } from "./reply";
+import { requestBuffer, requestSent } from "./buffers";
+import { failureError } from "./answers";
 import { TarmacError } from "./errors";
 import { encodeUtf8 } from "./utf8";
 
@@ -20,11 +23,11 @@ import { encodeUtf8 } from "./utf8";
  */
 export function logAt(level: string, message: string): TarmacError | null {
   const n = message.length;
-  const buf = heap.alloc(<usize>n * 3 + 1);
+  const buf = requestBuffer(<usize>n * 3 + 1);
   const len = encodeUtf8(changetype<usize>(message), n, buf);
   const reply = callHost("tarmac", CAPABILITY, level, buf, len);
-  heap.free(buf);
-  return reply.ok ? null : hostFailure(reply.error, CAPABILITY, level);
+  requestSent();
+  return reply.ok ? null : failureError(reply.error, CAPABILITY, level);
 }
 
 /**
@@ -37,7 +40,7 @@ export function logAt(level: string, message: string): TarmacError | null {
  */
 export function logBytesAt(level: string, message: Uint8Array): TarmacError | null {
   const reply = callHost("tarmac", CAPABILITY, level, message.dataStart, <usize>message.length);
-  return reply.ok ? null : hostFailure(reply.error, CAPABILITY, level);
+  return reply.ok ? null : failureError(reply.error, CAPABILITY, level);
 }
 
 /**

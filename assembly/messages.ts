@@ -30,11 +30,6 @@ export function E_TOO_LARGE(): string {
   return message(memory.data<u8>([105, 110, 112, 117, 116, 32, 105, 115, 32, 116, 111, 111, 32, 108, 97, 114, 103, 101, 32, 40, 107, 101, 121, 115, 32, 117, 112, 32, 116, 111, 32, 49, 44, 48, 52, 56, 44, 53, 55, 54, 32, 99, 104, 97, 114, 97, 99, 116, 101, 114, 115, 44, 32, 118, 97, 108, 117, 101, 115, 32, 117, 112, 32, 116, 111, 32, 54, 52, 32, 77, 105, 66, 41]), 73);
 }
 
-/** "callback not found" */
-export function E_CALLBACK_NOT_FOUND(): string {
-  return message(memory.data<u8>([99, 97, 108, 108, 98, 97, 99, 107, 32, 110, 111, 116, 32, 102, 111, 117, 110, 100]), 18);
-}
-
 /** "capability is not enabled on this Tarmac host (callback not found)" */
 export function E_UNAVAILABLE(): string {
   return message(memory.data<u8>([99, 97, 112, 97, 98, 105, 108, 105, 116, 121, 32, 105, 115, 32, 110, 111, 116, 32, 101, 110, 97, 98, 108, 101, 100, 32, 111, 110, 32, 116, 104, 105, 115, 32, 84, 97, 114, 109, 97, 99, 32, 104, 111, 115, 116, 32, 40, 99, 97, 108, 108, 98, 97, 99, 107, 32, 110, 111, 116, 32, 102, 111, 117, 110, 100, 41]), 66);
@@ -178,4 +173,29 @@ export function E_NOT_A_BOOL(): string {
 /** "request is too large" */
 export function E_REQUEST_TOO_LARGE(): string {
   return message(memory.data<u8>([114, 101, 113, 117, 101, 115, 116, 32, 105, 115, 32, 116, 111, 111, 32, 108, 97, 114, 103, 101]), 20);
+}
+
+/** "callback not found" */
+export function HOST_CALLBACK_NOT_FOUND(): string {
+  return message(memory.data<u8>([99, 97, 108, 108, 98, 97, 99, 107, 32, 110, 111, 116, 32, 102, 111, 117, 110, 100]), 18);
+}
+
+/** "nil value returned from database" */
+export function HOST_HORD_NIL(): string {
+  return message(memory.data<u8>([110, 105, 108, 32, 118, 97, 108, 117, 101, 32, 114, 101, 116, 117, 114, 110, 101, 100, 32, 102, 114, 111, 109, 32, 100, 97, 116, 97, 98, 97, 115, 101]), 32);
+}
+
+/** "metric name in use" */
+export function HOST_METRIC_NAME_IN_USE(): string {
+  return message(memory.data<u8>([109, 101, 116, 114, 105, 99, 32, 110, 97, 109, 101, 32, 105, 110, 32, 117, 115, 101]), 18);
+}
+
+/** "invalid metric name" */
+export function HOST_INVALID_METRIC_NAME(): string {
+  return message(memory.data<u8>([105, 110, 118, 97, 108, 105, 100, 32, 109, 101, 116, 114, 105, 99, 32, 110, 97, 109, 101]), 19);
+}
+
+/** "invalid action" */
+export function HOST_INVALID_ACTION(): string {
+  return message(memory.data<u8>([105, 110, 118, 97, 108, 105, 100, 32, 97, 99, 116, 105, 111, 110]), 14);
 }

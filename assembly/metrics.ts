@@ -1,8 +1,11 @@
 // Tarmac's metrics capability: counters, gauges and histograms, exposed on Tarmac's /metrics.
+// This file checks names and values and names the fields (spec/capabilities.mjs); what goes on
+// the wire is wire.ts's. counter {name=1}; gauge {name=1, action=2}; histogram {name=1,
+// value=2}; the reply is empty and a failure is its text alone (answers.ts).
 
-import { callHost } from "./host";
-import { JsonWriter } from "./json";
-import { ErrorKind, TarmacError, E_CALLBACK_NOT_FOUND, E_UNAVAILABLE, E_HOST_FAILED, E_BAD_METRIC_NAME, E_BAD_METRIC_VALUE, E_RESERVED_METRIC_NAME } from "./errors";
+import * as wire from "./wire";
+import { metricsError } from "./answers";
+import { ErrorKind, TarmacError, E_BAD_METRIC_NAME, E_BAD_METRIC_VALUE, E_RESERVED_METRIC_NAME } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "metrics";
@@ -39,21 +42,12 @@ function send(operation: string, name: string, action: string, value: f64, hasVa
   if (!isValidMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_NAME(), 0, CAPABILITY, operation);
   if (isReservedMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_RESERVED_METRIC_NAME(), 0, CAPABILITY, operation);
   if (hasValue && !isFinite(value)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_VALUE(), 0, CAPABILITY, operation);
-  const w = JsonWriter.request(<usize>name.length + 48);
-  w.startObject();
-  w.key("name"); w.string(name);
-  if (action.length) { w.key("action"); w.string(action); }
-  if (hasValue) { w.key("value"); w.number(value); }
-  w.endObject();
-  const reply = callHost("tarmac", CAPABILITY, operation, w.ptr, w.length);
-  w.end();
-  if (reply.ok) return null;
-  // Tarmac's metrics errors are text only.
-  const e = reply.error;
-  if (e == E_CALLBACK_NOT_FOUND()) return new TarmacError(ErrorKind.Unavailable, E_UNAVAILABLE(), 0, CAPABILITY, operation);
-  if (e == "metric name in use") return new TarmacError(ErrorKind.Conflict, e, 0, CAPABILITY, operation);
-  if (e == "invalid metric name" || e == "invalid action") return new TarmacError(ErrorKind.InvalidInput, e, 0, CAPABILITY, operation);
-  return new TarmacError(ErrorKind.HostFailure, e.length ? e : E_HOST_FAILED(), 0, CAPABILITY, operation);
+  wire.request(<usize>name.length + 48);
+  wire.text(1, "name", name);
+  if (action.length) wire.text(2, "action", action);
+  if (hasValue) wire.double(2, "value", value);
+  const reply = wire.send("tarmac", CAPABILITY, operation);
+  return reply.ok ? null : metricsError(reply.error, operation);
 }
 
 /**

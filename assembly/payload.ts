@@ -10,11 +10,11 @@ import { JsonReader, JsonWriter, JsonType, numberText } from "./json";
 import { Result } from "./result";
 import { decodeUtf8 } from "./utf8";
 import { ErrorKind, TarmacError, E_PAYLOAD_NOT_JSON } from "./errors";
+import { MAX_JSON_DEPTH } from "./limits";
 
 /** What a `JsonValue` holds. */
 export enum JsonKind { Null, Bool, Number, String, Array, Object }
 
-const MAX_DEPTH = 128;
 
 /**
  * One JSON value: null, a boolean, a number, a string, an array or an object. Read one with
@@ -221,7 +221,7 @@ export class JsonValue {
       case JsonKind.Null: { w.null(); break; }
       case JsonKind.Bool: { w.bool(this.flag); break; }
       case JsonKind.Number: { w.numberText(this.text); break; }
-      case JsonKind.String: { w.stringAsIs(this.text); break; }
+      case JsonKind.String: { w.string(this.text); break; }
       case JsonKind.Array: {
         w.startArray();
         const items = this.items!;
@@ -233,7 +233,7 @@ export class JsonValue {
         w.startObject();
         const items = this.items!, names = this.names!;
         for (let i = 0; i < items.length; i++) {
-          w.keyAsIs(unchecked(names[i]));
+          w.key(unchecked(names[i]));
           unchecked(items[i]).write(w);
         }
         w.endObject();
@@ -254,7 +254,7 @@ export class JsonValue {
       }
       case JsonType.String: { const s = r.string(); return s === null ? null : JsonValue.string(s); }
       case JsonType.Array: {
-        if (depth >= MAX_DEPTH || !r.startArray()) return null;
+        if (depth >= MAX_JSON_DEPTH || !r.startArray()) return null;
         const v = JsonValue.array();
         while (r.nextItem()) {
           const item = JsonValue.read(r, depth + 1);
@@ -264,7 +264,7 @@ export class JsonValue {
         return r.failed ? null : v;
       }
       case JsonType.Object: {
-        if (depth >= MAX_DEPTH || !r.startObject()) return null;
+        if (depth >= MAX_JSON_DEPTH || !r.startObject()) return null;
         const v = JsonValue.object();
         while (r.nextKey()) {
           const name = r.keyText();

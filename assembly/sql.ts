@@ -1,18 +1,20 @@
 // Tarmac's SQL capability (`sql` `query`): rows as typed values, read by column name.
 //
-// Tarmac sends the rows as base64 of a JSON array of objects (null when there are none). With
-// PostgreSQL the values are JSON strings, numbers, booleans and nulls; with MySQL/MariaDB the
-// driver hands every column over as bytes, so each value arrives base64-encoded: use `mysql`
-// instead of `sql` and the SDK decodes them.
+// Tarmac's SQL callback writes the rows as a JSON array of objects (null when there are none),
+// whichever wire carries them (wire.ts). With PostgreSQL the values are JSON strings, numbers,
+// booleans and nulls; with MySQL/MariaDB the driver hands every column over as bytes, which
+// encoding/json writes as base64: use `mysql` instead of `sql` and the SDK decodes them.
 
-import { callHost } from "./host";
+//
+// query {query=1: the SQL} -> {status, data=2: the rows' JSON}.
+
+import * as wire from "./wire";
 import { newBytes } from "./buffers";
-import { JsonWriter, JsonReader, JsonType } from "./json";
-import { ReplyStatus, readStatus, readBase64, replyError } from "./reply";
+import { JsonReader, JsonType } from "./json";
 import { Result } from "./result";
 import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { base64DecodedLength, decodeBase64To } from "./base64";
-import { ErrorKind, TarmacError, E_EMPTY_QUERY, E_LONE_SURROGATE, E_NO_DATA, E_BAD_ROWS, E_NOT_A_NUMBER, E_NOT_A_BOOL } from "./errors";
+import { ErrorKind, TarmacError, E_EMPTY_QUERY, E_LONE_SURROGATE, E_BAD_ROWS, E_NOT_A_NUMBER, E_NOT_A_BOOL } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "sql";
@@ -151,29 +153,27 @@ export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
   if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY(), 0, CAPABILITY, "query"));
   if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE(), 0, CAPABILITY, "query"));
   const text = bytes(query);
-  const w = JsonWriter.request(((<usize>text.length + 2) / 3) * 4 + 16);
-  w.startObject();
-  w.key("query"); w.base64(text.dataStart, text.length);
-  w.endObject();
-  const reply = callHost("tarmac", CAPABILITY, "query", w.ptr, w.length);
-  w.end();
-
-  const st = ReplyStatus.fresh();
-  const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
-  let data: Uint8Array | null = null;
-  if (reply.bodyLen > 0 && r.startObject()) {
-    while (r.nextKey()) {
-      if (r.keyIs("status")) readStatus(r, st);
-      else if (r.keyIs("data")) data = readBase64(r, st, reply);
-      else r.skip();
-    }
-  }
-  const err = replyError(reply, r, st, CAPABILITY, "query", false);
+  wire.request(((<usize>text.length + 2) / 3) * 4 + 16);
+  wire.data(1, "query", text.dataStart, text.length);
+  rowsJson = null;
+  const err = wire.readReply(wire.send("tarmac", CAPABILITY, "query"), readRowsField, CAPABILITY, "query", false);
+  const data = rowsJson;
+  rowsJson = null;
   if (err) return Result.err<SqlRow[]>(err);
-  if (data === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_NO_DATA(), st.code, CAPABILITY, "query"));
+  if (data === null) return Result.err<SqlRow[]>(wire.missing(CAPABILITY, "query"));
   const rows = readRows(data, base64Columns);
-  if (rows === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS(), st.code, CAPABILITY, "query"));
+  if (rows === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS(), 200, CAPABILITY, "query"));
   return Result.ok<SqlRow[]>(rows);
+}
+
+// The rows' JSON the reply carried, for the call in progress.
+let rowsJson: Uint8Array | null = null;
+
+// query's `data`.
+function readRowsField(): bool {
+  if (!wire.fieldIs(2, "data")) return false;
+  rowsJson = wire.fieldBytes();
+  return true;
 }
 
 // The rows JSON: null, or an array of objects whose values are scalars (or JSON).

@@ -8,10 +8,9 @@
 // - `operations`: each operation's JSON request and reply fields (Go encoding/json names; the
 //   reply as Go's struct order writes it) and its protobuf request message (field number ->
 //   kind, from tarmac-project/protobuf-definitions), `null` where the request is raw bytes;
-//   `notFoundOn404` marks the operations whose 404 can mean "no such key" (see HOST_ANSWERS);
+//   `notFoundOn404` marks the operations whose 404 can mean "no such key" (see HOST_TEXTS);
 //   `emptyRequest` the ones asked for with an empty payload (which every Tarmac answers in JSON);
 //   `sent: false` the ones the SDK does not send over JSON (the protobuf wire's alone).
-// - `texts`: host error texts of this capability that the SDK recognises (see HOST_ANSWERS).
 
 /** Kinds of the SDK's ErrorKind, by name (assembly/errors.ts). */
 export const ERROR_KINDS = ["NotFound", "InvalidInput", "HostFailure", "Unavailable", "InvalidResponse", "InvalidData", "Handler", "Conflict"];
@@ -60,11 +59,6 @@ export const CAPABILITIES = {
       gauge: { request: { name: "string", action: "string" }, reply: null, proto: { 1: "string", 2: "string" } },
       histogram: { request: { name: "string", value: "number" }, reply: null, proto: { 1: "string", 2: "double" } },
     },
-    texts: {
-      "metric name in use": "Conflict",
-      "invalid metric name": "InvalidInput",
-      "invalid action": "InvalidInput",
-    },
   },
   logger: {
     sdk: "assembly/logger.ts",
@@ -77,28 +71,48 @@ export const CAPABILITIES = {
     host: "host/engine/tarmac-host.mjs",
     // The operation is the name of the function called; request and reply are raw bytes.
     operations: { "*": { request: null, reply: null, proto: null } },
-    texts: {
-      // No `function` route for the name.
-      "callback not found": "NotFound",
-    },
   },
 };
 
 /**
- * How the SDK turns a host's answer into a typed error, in the order it decides (the SDK's
- * assembly/answers.ts follows this list; `tests/answers.test.mjs` drives each row):
- * - a capability's own `texts` (exact match on the host's error text) give their kind;
- * - `callback not found` on any other capability: the capability is switched off;
- * - a status of 400: the input was refused; 404 with hord's ErrNil text at the end of the
- *   message, on an operation marked `notFoundOn404`: no such key; any other status of 400 and
- *   over, or a failure without a body: the host or its store failed.
+ * The host texts the SDK recognises, and the error kind each gives: the one table from Tarmac's
+ * answers to typed errors (the SDK's assembly/answers.ts follows it row by row, and
+ * tests/answers.test.mjs drives every row through a compiled function). First match wins.
+ * - `capability`: where the row applies ("*": every capability); `operations`: only these;
+ * - `match`: "exact" (the host's error text is `text`) or "suffix" (the status message ends
+ *   with it: Tarmac puts its own words before the store's);
+ * - `status`: the status code the row needs (the text then comes from the reply's status);
+ *   without one, the row reads the host call's error text.
+ * Answers no row names: a status of 400 is InvalidInput (Tarmac refused the input), any other
+ * status from 400 up, or a failure without a body, is HostFailure.
  */
-export const HOST_ANSWERS = {
-  /** The text of every Tarmac's router for a triple it does not have. */
-  callbackNotFound: "callback not found",
-  /** The text hord's drivers end a missing key's message with (ErrNil). */
-  hordNil: "nil value returned from database",
-  statuses: { 400: "InvalidInput", 404: "NotFound (hord's ErrNil only, else HostFailure)", other: "HostFailure" },
+export const HOST_TEXTS = [
+  // No `function` route for that name.
+  { name: "CALLBACK_NOT_FOUND", text: "callback not found", match: "exact", capability: "function", kind: "NotFound" },
+  // Tarmac's router has no such triple: the capability is switched off in this Tarmac.
+  { name: "CALLBACK_NOT_FOUND", text: "callback not found", match: "exact", capability: "*", kind: "Unavailable" },
+  // hord's ErrNil, which every key:value driver returns for a missing key. Tarmac answers a get
+  // with 404 for any failure of its store (a Redis it cannot reach too): only this text is NotFound.
+  { name: "HORD_NIL", text: "nil value returned from database", match: "suffix", capability: "kvstore", operations: ["get"], status: 404, kind: "NotFound" },
+  // Metrics answer with text alone.
+  { name: "METRIC_NAME_IN_USE", text: "metric name in use", match: "exact", capability: "metrics", kind: "Conflict" },
+  { name: "INVALID_METRIC_NAME", text: "invalid metric name", match: "exact", capability: "metrics", kind: "InvalidInput" },
+  { name: "INVALID_ACTION", text: "invalid action", match: "exact", capability: "metrics", kind: "InvalidInput" },
+];
+
+/** The text of a HOST_TEXTS row by its name: `hostText("HORD_NIL")`. */
+export const hostText = (name) => HOST_TEXTS.find((row) => row.name === name).text;
+
+/**
+ * Limits the SDK holds to, shared by the SDK (generated into assembly/limits.ts by
+ * scripts/messages.mjs) and the tests: [AssemblyScript type, value, what it limits].
+ */
+export const LIMITS = {
+  MAX_KEY_LENGTH: ["i32", 1 << 20, "The longest key the SDK sends, in UTF-16 units (its request then stays well inside one buffer)."],
+  MAX_VALUE_BYTES: ["usize", 64 * 2 ** 20, "The largest value or body the SDK sends: 64 MiB (as base64 in JSON, about 86 MiB)."],
+  MAX_REPLY_BYTES: ["usize", 2 ** 30 - 64, "The largest host reply or error text the SDK reads (the runtime's largest block, less headroom)."],
+  MAX_REQUEST_BYTES: ["usize", 2 ** 30 - 64, "The largest request (or operation name) a handler accepts; a larger one is refused, not allocated."],
+  MAX_JSON_DEPTH: ["i32", 128, "How deep JSON may nest, in a reply's skipped values and in parseJson."],
 };
 
 /** Every operation of the registry: { namespace, operation, ...spec }. */
@@ -109,3 +123,8 @@ export function operations() {
 
 /** The protobuf request messages Tarmac decodes, by "namespace:operation" (field number -> kind). */
 export const PROTO_MESSAGES = Object.fromEntries(operations().filter((op) => op.proto).map((op) => [`${op.namespace}:${op.operation}`, op.proto]));
+
+// Each capability's own rows as { text: kind } (`CAPABILITIES.metrics.texts`), and the two texts
+// every part needs by name, for the test host to answer with.
+for (const row of HOST_TEXTS) if (row.capability !== "*") (CAPABILITIES[row.capability].texts ??= {})[row.text] = row.kind;
+export const HOST_ANSWERS = { callbackNotFound: hostText("CALLBACK_NOT_FOUND"), hordNil: hostText("HORD_NIL") };

@@ -7,7 +7,7 @@ import { probeInstance, guests } from "./guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Op, Kind, request } from "./probe.mjs";
 import { unknownOperation } from "./wire.mjs";
-import { MESSAGES, messagesModule } from "../scripts/messages.mjs";
+import { MESSAGES, GENERATED } from "../scripts/messages.mjs";
 
 test("a handler error reaches the host through __guest_error, message intact", async () => {
   const { guest } = await probeInstance();
@@ -36,8 +36,10 @@ test("a failed handler reaches an HTTP caller as Tarmac sends it: v0.10.0 an emp
   }
 });
 
-test("the SDK's messages: assembly/messages.ts is generated from scripts/messages.mjs and reaches the host intact", async () => {
-  assert.equal(readFileSync(new URL("../assembly/messages.ts", import.meta.url), "utf8"), messagesModule(), "run node scripts/messages.mjs");
+test("the SDK's generated files (messages.ts, limits.ts) match the registry and the message list, and a message reaches the host intact", async () => {
+  for (const [file, make] of Object.entries(GENERATED)) {
+    assert.equal(readFileSync(new URL(`../assembly/${file}`, import.meta.url), "utf8"), make(), `assembly/${file}: run node scripts/messages.mjs`);
+  }
   const guest = await new TarmacHost().instantiate(guests.noHandler);
   assert.equal(guest.call("x").error, MESSAGES.E_NO_HANDLER);
 });

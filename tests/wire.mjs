@@ -1,7 +1,7 @@
 // What the SDK puts on the wire and keeps in memory, as the tests expect it: one place, so no
 // test copies these by hand. Each mirrors a constant of assembly/ named beside it.
 
-/** The JSON whitespace every request starts with, so no Tarmac reads it as protobuf (json.ts, JsonWriter.request). */
+/** The JSON whitespace every request starts with, so no Tarmac reads it as protobuf (tarmac-json.ts, beginRequest). */
 export const PROTOBUF_GUARD = "\r    ";
 
 /** A request document as the SDK sends it: the guard, then the JSON. */

@@ -68,15 +68,10 @@ function myFakeHost(binding: string, namespace: string, operation: string, paylo
 }
 `,
   "assembly/json.ts": `
-import { callHost } from "tarmac-as/assembly/host";
-const k: string = "key";
 let code: i64 = 0;
 `,
-  "assembly/reply.ts": `
-import { JsonReader } from "tarmac-as/assembly/json";
-const r: JsonReader = JsonReader.over(ptr, len);  // the reply's JSON being read,
-const st: ReplyStatus = ReplyStatus.fresh();      // its status,
-const reply: HostReply = HostReply.of(true, new ArrayBuffer(0), "");  // and the host's reply
+  "assembly/answers.ts": `
+import { HostReply } from "tarmac-as/assembly/host";
 `,
 };
 

@@ -1,0 +1,101 @@
+// The one table from Tarmac's answers to typed errors (HOST_TEXTS in spec/capabilities.mjs,
+// assembly/answers.ts in the SDK), driven row by row through compiled functions: each host text
+// on each operation it applies to, the statuses no row names, and a failure without a body.
+// Every operation the registry says the SDK sends has a way in here, so a new capability cannot
+// skip these checks.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { guests } from "./guests.mjs";
+import { Kind, Op, decode, request } from "./probe.mjs";
+import { CapsOp, capsRequest, httpCallRequest, f64 } from "./caps.mjs";
+import { HOST_TEXTS, operations } from "../spec/capabilities.mjs";
+import { TestHost } from "../host/index.mjs";
+
+// How a compiled function makes each operation: [which test guest, its request].
+const CALLS = {
+  "kvstore:get": ["probe", request(Op.GET, "k")],
+  "kvstore:set": ["probe", request(Op.SET, "k", Buffer.from("v"))],
+  "kvstore:delete": ["probe", request(Op.DELETE, "k")],
+  "kvstore:keys": ["probe", request(Op.KEYS)],
+  "httpclient:call": ["caps", httpCallRequest("GET", "http://127.0.0.1:9/")],
+  "sql:query": ["caps", capsRequest(CapsOp.SQL, "SELECT 1")],
+  "metrics:counter": ["caps", capsRequest(CapsOp.COUNTER, "hits")],
+  "metrics:gauge": ["caps", capsRequest(CapsOp.GAUGE_INC, "in_flight")],
+  "metrics:histogram": ["caps", capsRequest(CapsOp.HISTOGRAM, "seconds", f64(0.5))],
+  ...Object.fromEntries(["info", "warn", "error", "debug", "trace"].map((level) => [`logger:${level}`, ["caps", capsRequest(CapsOp.LOG, level, Buffer.from("x", "utf16le"))]])),
+  "function:*": ["caps", capsRequest(CapsOp.CALL, "other")],
+};
+const SENT = operations().filter((op) => op.sent !== false);
+const id = (op) => `${op.namespace}:${op.operation}`;
+const carriesStatus = (op) => Boolean(op.reply?.status);
+
+let host, fns;
+before(async () => {
+  host = new TestHost({ sql: { rows: () => [] }, realHttp: false });
+  fns = { probe: await host.load(guests.probe), caps: await host.load(guests.caps) };
+});
+after(() => host.close());
+
+/** What the SDK made of the host's answer to `op` under `failure`: { kind, code, message }. */
+function answer(op, failure) {
+  const [guest, body] = CALLS[id(op)];
+  host.clearFailures().fail(op.namespace, op.operation === "*" ? "*" : op.operation, failure);
+  const r = fns[guest].call(body);
+  host.clearFailures();
+  assert.ok(r.ok, `${id(op)}: the function failed: ${r.error}`);
+  return decode(r.body);
+}
+
+// The first row that applies to `op` for `text` (first match wins), or undefined.
+function rowFor(op, text, withStatus) {
+  return HOST_TEXTS.find((row) => (row.capability === "*" || row.capability === op.namespace)
+    && (!row.operations || row.operations.includes(op.operation))
+    && Boolean(row.status) === withStatus
+    && (row.match === "exact" ? text === row.text : text.endsWith(row.text)));
+}
+
+test("every operation the SDK sends has a way in for these checks", () => {
+  for (const op of SENT) assert.ok(CALLS[id(op)], `no call for ${id(op)} in tests/answers.test.mjs`);
+});
+
+test("each host text of the table gives its kind on every operation it applies to, first match winning", () => {
+  for (const row of HOST_TEXTS) {
+    for (const op of SENT) {
+      if (row.capability !== "*" && row.capability !== op.namespace) continue;
+      const winner = rowFor(op, row.status ? `Tarmac's words - ${row.text}` : row.text, Boolean(row.status));
+      if (row.status && !carriesStatus(op)) continue;
+      const r = row.status
+        ? answer(op, { status: row.status, message: `Unable to fetch key k - ${row.text}` })
+        : answer(op, { error: row.text });
+      const expected = winner ? winner.kind : row.status === 400 ? "InvalidInput" : "HostFailure";
+      assert.equal(r.kind, Kind[expected], `${id(op)}: ${JSON.stringify(row.text)} gave ${r.kind} (${r.message}), expected ${expected}`);
+      if (row.status) assert.equal(r.code, row.status, `${id(op)}: the status code is kept`);
+    }
+  }
+});
+
+test("hord's not-found text on a status other than 404, or on an operation other than get, is a failure of the store", () => {
+  const rowNil = HOST_TEXTS.find((row) => row.name === "HORD_NIL");
+  for (const op of SENT.filter((o) => o.namespace === "kvstore" && carriesStatus(o))) {
+    const r404 = answer(op, { status: 404, message: `Unable to fetch key k - ${rowNil.text}` });
+    assert.equal(r404.kind, rowNil.operations.includes(op.operation) ? Kind.NotFound : Kind.HostFailure, id(op));
+    const r500 = answer(op, { status: 500, message: `Unable to fetch key k - ${rowNil.text}` });
+    assert.equal(r500.kind, Kind.HostFailure, `${id(op)} 500`);
+  }
+});
+
+test("statuses no row names: 400 is InvalidInput, any other from 400 up is HostFailure, with the host's message and code", () => {
+  for (const op of SENT.filter(carriesStatus)) {
+    for (const [status, kind] of [[400, Kind.InvalidInput], [403, Kind.HostFailure], [404, Kind.HostFailure], [500, Kind.HostFailure], [503, Kind.HostFailure]]) {
+      const r = answer(op, { status, message: "refused by the test" });
+      assert.deepEqual([r.kind, r.code, r.message], [kind, status, "refused by the test"], `${id(op)} ${status}`);
+    }
+  }
+});
+
+test("a failure without a body and a text no row names is HostFailure with the host's text, on every operation", () => {
+  for (const op of SENT) {
+    const r = answer(op, { error: "connection reset by peer" });
+    assert.deepEqual([r.kind, r.message], [Kind.HostFailure, "connection reset by peer"], id(op));
+  }
+});

@@ -1,0 +1,72 @@
+// The layout the code depends on, read from its imports: capability files reach the wire only
+// through the seam (assembly/wire.ts) and never import each other; neither the SDK nor the
+// test host has an import cycle; every capability of the registry has its SDK file and its test
+// host file.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join, dirname, resolve, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CAPABILITIES } from "../spec/capabilities.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The relative imports of every `ext` file under `dir`: { "file": ["imported file", ...] }, paths from the repository's root. */
+function imports(dir, ext) {
+  const graph = {};
+  for (const f of readdirSync(join(root, dir), { recursive: true }).filter((f) => f.endsWith(ext))) {
+    const file = join(dir, f);
+    const src = readFileSync(join(root, file), "utf8");
+    const specs = [...src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+    graph[file] = [...new Set(specs.map((s) => {
+      const p = relative(root, resolve(root, dirname(file), s));
+      return p.endsWith(ext) || p.endsWith(".mjs") ? p : p + ext;
+    }))];
+  }
+  return graph;
+}
+
+/** Every import cycle of `graph`, each as "a -> b -> a". */
+function cycles(graph) {
+  const found = new Set(), done = new Set(), path = [];
+  const visit = (n) => {
+    const at = path.indexOf(n);
+    if (at >= 0) { found.add([...path.slice(at), n].join(" -> ")); return; }
+    if (done.has(n)) return;
+    path.push(n);
+    for (const m of graph[n] ?? []) visit(m);
+    path.pop();
+    done.add(n);
+  };
+  Object.keys(graph).forEach(visit);
+  return [...found];
+}
+
+const sdk = imports("assembly", ".ts");
+const capabilityFiles = Object.values(CAPABILITIES).map((c) => c.sdk);
+
+test("every capability of the registry has its SDK file and its test host file", () => {
+  for (const [name, cap] of Object.entries(CAPABILITIES)) {
+    assert.ok(existsSync(join(root, cap.sdk)), `${name}: ${cap.sdk}`);
+    assert.ok(existsSync(join(root, cap.host)), `${name}: ${cap.host}`);
+  }
+});
+
+test("no capability file of the SDK imports another, or a codec: the wire is reached through assembly/wire.ts", () => {
+  const codecs = Object.keys(sdk).filter((f) => /^assembly\/tarmac-[^/]+\.ts$/.test(f)); // one file per wire
+  for (const file of capabilityFiles) {
+    const deps = sdk[file];
+    assert.ok(deps, `${file} is not in assembly/`);
+    for (const other of capabilityFiles) assert.ok(!deps.includes(other), `${file} imports ${other}`);
+    assert.ok(codecs.length > 0);
+    for (const codec of codecs) assert.ok(!deps.includes(codec), `${file} imports the codec ${codec}: go through wire.ts`);
+  }
+});
+
+test("the SDK has no import cycle", () => {
+  assert.deepEqual(cycles(sdk), []);
+});
+
+test("the test host has no import cycle", () => {
+  assert.deepEqual(cycles({ ...imports("host", ".mjs") }), []);
+});
