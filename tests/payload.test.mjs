@@ -47,6 +47,29 @@ test("JSON payloads: output is what JSON.stringify writes, byte for byte (escape
   }
 });
 
+test("JsonValue.get: on an object with repeated member names, the last one is the value, as JSON.parse reads it", async () => {
+  const { run } = await caps();
+  const get = (doc, name) => {
+    const r = run(CapsOp.JSON_GET, name, Buffer.from(doc));
+    assert.equal(r.kind, Kind.OK, `${doc}: ${r.message}`);
+    return r.rest[0] === 1 ? JSON.parse(r.rest.subarray(1).toString("utf8")) : undefined;
+  };
+  for (const [doc, name] of [
+    [`{"a":1,"a":2}`, "a"], [`{"a":1,"b":0,"a":"two"}`, "a"], [`{"a":{"x":1},"a":{"y":2},"a":[3]}`, "a"],
+    [`{"a":null,"a":false}`, "a"], [`{"a":false,"a":null}`, "a"], [`{"a":1,"\u0061":2}`, "a"], [`{"é":1,"\u00e9":2}`, "é"],
+    [`{"a":1,"A":2}`, "a"], [`{"a":1,"A":2}`, "A"], [`{"b":{"a":1,"a":2},"a":3}`, "a"],
+  ]) {
+    assert.deepEqual(get(doc, name), JSON.parse(doc)[name], `${doc} .get(${JSON.stringify(name)})`);
+  }
+  assert.deepEqual(get(`{"b":{"a":1,"a":2}}`, "b"), { a: 2 }, "a nested object written back reads as JSON.parse reads it");
+  // Generated objects whose members repeat a few names, against JSON.parse.
+  const member = fc.tuple(fc.constantFrom("a", "b", "\u0061", "A"), fc.jsonValue({ maxDepth: 2 }));
+  fc.assert(fc.property(fc.array(member, { maxLength: 8 }), fc.constantFrom("a", "b", "A", "c"), (members, name) => {
+    const doc = `{${members.map(([n, v]) => `"${n}":${JSON.stringify(v)}`).join(",")}}`;
+    assert.deepEqual(get(doc, name), goValue(JSON.parse(doc))[name], `${doc} .get(${JSON.stringify(name)})`);
+  }), { numRuns: 500 });
+});
+
 test("JSON payloads: integers of any size keep their digits exactly", async () => {
   const { json } = await caps();
   const text = `{"id":9007199254740993,"big":-123456789012345678901234567890,"f":0.1000000000000000055511151231257827}`;
