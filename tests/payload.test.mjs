@@ -70,6 +70,14 @@ test("JsonValue.get: on an object with repeated member names, the last one is th
   }), { numRuns: 500 });
 });
 
+test("JsonValue.set: on an object with repeated member names, the new value is the one get and JSON.parse then read", async () => {
+  const { json } = await caps();
+  for (const doc of [`{"name":1,"name":2}`, `{"name":1,"x":0,"name":2,"name":3}`]) {
+    const out = json(doc, "Ada").rest.toString("utf8");
+    assert.equal(JSON.parse(out).name, "Ada", `${doc} after set("name", "Ada"): ${out}`);
+  }
+});
+
 test("JSON payloads: integers of any size keep their digits exactly", async () => {
   const { json } = await caps();
   const text = `{"id":9007199254740993,"big":-123456789012345678901234567890,"f":0.1000000000000000055511151231257827}`;
