@@ -2,8 +2,10 @@
 // InvalidResponse error and the same instance serves the next call.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { probeInstance } from "./guests.mjs";
-import { Kind } from "./probe.mjs";
+import { probeInstance, guests } from "./guests.mjs";
+import { Kind, decode } from "./probe.mjs";
+import { CapsOp, capsRequest, httpCallRequest } from "./caps.mjs";
+import { MESSAGES } from "../scripts/messages.mjs";
 
 const S = `"status":{"code":200,"status":"OK"}`;
 
@@ -86,4 +88,46 @@ test("escaped lone surrogates in keys become U+FFFD, as in Go; escaped pairs are
   const { guest, probe } = await probeInstance();
   guest.intercept = () => ({ ok: true, body: Buffer.from(`{${S},"keys":["a\\ud800b","\\ud83d\\ude00","\\u003c\\u0026\\u003e","\\"\\\\\\/\\b\\f\\n\\r\\t"]}`) });
   assert.deepEqual(probe.keys().keys, ["a\ufffdb", "😀", "<&>", "\"\\/\b\f\n\r\t"]);
+});
+
+// The HTTP client and SQL through caps-probe: each call answered with `reply`, then an ordinary call.
+async function capsInstance() {
+  const { guest } = await probeInstance({}, guests.caps);
+  const answer = (request, reply) => {
+    guest.intercept = () => reply;
+    const r = guest.call(request);
+    guest.intercept = null;
+    assert.ok(r.ok, `the guest trapped: ${r.error}`);
+    assert.equal(decode(guest.call(capsRequest(CapsOp.COUNTER, "served_after")).body).kind, Kind.OK, "the next call on the instance succeeds");
+    return decode(r.body);
+  };
+  return {
+    http: (reply) => answer(httpCallRequest("GET", "http://127.0.0.1:9/x"), reply),
+    sql: (reply) => answer(capsRequest(CapsOp.SQL, "SELECT 1"), reply),
+    mysql: (reply) => answer(capsRequest(CapsOp.MYSQL, "SELECT 1"), reply),
+  };
+}
+
+// An httpclient reply Tarmac could send, with the upstream's `code` written as `code` (JSON text).
+const httpReply = (code) => ({ ok: true, body: Buffer.from(`{${S},"code":${code},"headers":{"a":"b"},"body":"aGk="}`) });
+
+test("httpclient: an upstream code that is a number but not an integer in 0-999 is InvalidResponse with the SDK's message for a field of the wrong type", async () => {
+  const { http } = await capsInstance();
+  for (const code of ["-1", "1000", "2.5", "1e3", "200.0", "2e2", "99999999999", "9223372036854775808", "-2147483649"]) {
+    const r = http(httpReply(code));
+    assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_BAD_HEADERS], `"code":${code}`);
+  }
+  for (const code of [0, 100, 200, 999]) {
+    const r = http(httpReply(String(code)));
+    assert.equal(r.kind, Kind.OK, `"code":${code} is read: ${r.message}`);
+    assert.equal(r.rest.readUInt32LE(0), code);
+  }
+});
+
+test("httpclient: an upstream code that is not a JSON number (a string, null, true, leading zeros) makes the reply unreadable: InvalidResponse, 'response is not valid JSON'", async () => {
+  const { http } = await capsInstance();
+  for (const code of [`"200"`, `""`, "null", "true", "[200]", "{}", "0200", "-01", "00", "+200"]) {
+    const r = http(httpReply(code));
+    assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], `"code":${code}`);
+  }
 });
