@@ -131,3 +131,41 @@ test("httpclient: an upstream code that is not a JSON number (a string, null, tr
     assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], `"code":${code}`);
   }
 });
+
+// Replies with no status code: none at all, an empty status, a status with only its text, null ones.
+const NO_STATUS = [`{}`, `{"status":{}}`, `{"status":{"status":"OK"}}`, `{"status":null}`, `{"status":{"code":null,"status":"OK"}}`, `{"Status":{"Status":"OK"}}`];
+
+test("a reply without a status code is InvalidResponse, 'response has no status code', for key:value get, set, delete and keys", async () => {
+  const { guest, probe } = await probeInstance();
+  probe.set("k", Buffer.from("good"));
+  const extra = { get: `,"data":"aGk="`, set: "", delete: "", keys: `,"keys":["a"]` };
+  const calls = { get: (p) => p.get("k"), set: (p) => p.set("k2", Buffer.from("v")), delete: (p) => p.delete("k2"), keys: (p) => p.keys() };
+  for (const [operation, call] of Object.entries(calls)) {
+    for (const doc of NO_STATUS) {
+      for (const body of [doc, doc.replace(/}$/, `${extra[operation]}}`).replace("{,", "{")]) {
+        for (const ok of [true, false]) {
+          guest.intercept = (c) => (c.operation === operation ? { ok, error: ok ? undefined : "boom", body: Buffer.from(body) } : undefined);
+          const r = call(probe);
+          guest.intercept = null;
+          assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_NO_STATUS], `${operation} ${ok ? "ok" : "failed"} ${body}`);
+          assert.deepEqual(probe.get("k").value, Buffer.from("good"), "the next call on the instance succeeds");
+        }
+      }
+    }
+  }
+});
+
+test("a reply without a status code is InvalidResponse, 'response has no status code', for the HTTP client and SQL (PostgreSQL and MySQL)", async () => {
+  const { http, sql, mysql } = await capsInstance();
+  const extra = { http: `,"code":200,"headers":null,"body":"aGk="`, sql: `,"data":"W10="`, mysql: `,"data":"W10="` };
+  for (const [name, call] of Object.entries({ http, sql, mysql })) {
+    for (const doc of NO_STATUS) {
+      for (const body of [doc, doc.replace(/}$/, `${extra[name]}}`).replace("{,", "{")]) {
+        for (const ok of [true, false]) {
+          const r = call({ ok, error: ok ? undefined : "boom", body: Buffer.from(body) });
+          assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_NO_STATUS], `${name} ${ok ? "ok" : "failed"} ${body}`);
+        }
+      }
+    }
+  }
+});
