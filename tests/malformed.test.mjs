@@ -6,6 +6,7 @@ import { probeInstance, guests } from "./guests.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest, httpCallRequest } from "./caps.mjs";
 import { MESSAGES } from "../scripts/messages.mjs";
+import { INVALID_UTF8, VALID_UTF8_EDGES, LEADING_ZEROS, ZERO_NUMBERS } from "./fuzz/bad-text.mjs";
 
 const S = `"status":{"code":200,"status":"OK"}`;
 
@@ -169,3 +170,58 @@ test("a reply without a status code is InvalidResponse, 'response has no status 
     }
   }
 });
+
+// A reply with `seq` (bytes) inside a string: the status text, a key of keys, an unknown member's name.
+const inStrings = (seq) => {
+  const b = (...parts) => Buffer.concat(parts.map((x) => (typeof x === "string" ? Buffer.from(x) : Buffer.from(seq))));
+  return {
+    get: [b(`{"status":{"code":200,"status":"O`, 0, `K"},"data":"aGk="}`), b(`{${S},"data":"aGk=","`, 0, `":1}`)],
+    keys: [b(`{${S},"keys":["a`, 0, `b"]}`)],
+    http: [b(`{${S},"code":200,"headers":{"x":"`, 0, `"},"body":"aGk="}`), b(`{${S},"code":200,"headers":{"`, 0, `":"v"},"body":"aGk="}`)],
+  };
+};
+
+test("numbers with a leading zero anywhere in a reply (0200, -01, 00, ...) are InvalidResponse, 'response is not valid JSON'; 0, -0, 0.5 and 0e5 are read", async () => {
+  const { guest, probe } = await probeInstance();
+  probe.set("k", Buffer.from("good"));
+  const get = (body) => { guest.intercept = () => ({ ok: true, body: Buffer.from(body) }); const r = probe.get("k"); guest.intercept = null; return r; };
+  for (const n of LEADING_ZEROS) {
+    for (const body of [`{"status":{"code":${n},"status":"OK"},"data":"aGk="}`, `{${S},"data":"aGk=","x":${n}}`, `{${S},"x":[1,${n}],"data":"aGk="}`]) {
+      const r = get(body);
+      assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], body);
+      assert.deepEqual(probe.get("k").value, Buffer.from("good"), "the next call on the instance succeeds");
+    }
+  }
+  for (const n of ZERO_NUMBERS) assert.deepEqual(get(`{${S},"data":"aGk=","x":${n}}`).value, Buffer.from("hi"), n);
+  const { http, sql } = await capsInstance();
+  for (const n of LEADING_ZEROS) {
+    const r = http({ ok: true, body: Buffer.from(`{"status":{"code":${n}},"code":200,"headers":null,"body":"aGk="}`) });
+    assert.deepEqual([r.kind, r.message], [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], `http status code ${n}`);
+    const rows = sql({ ok: true, body: Buffer.from(`{${S},"data":"${Buffer.from(`[{"n":${n}}]`).toString("base64")}"}`) });
+    assert.deepEqual([rows.kind, rows.message], [Kind.InvalidResponse, MESSAGES.E_BAD_ROWS], `rows [{"n":${n}}]`);
+  }
+});
+
+test("overlong, surrogate, above-U+10FFFF and cut-short UTF-8 in any string of a reply is InvalidResponse, 'response is not valid JSON'; valid UTF-8 at its edges is read", async () => {
+  const { guest, probe } = await probeInstance();
+  probe.set("k", Buffer.from("good"));
+  const answer = (operation, body, call) => { guest.intercept = (c) => (c.operation === operation ? { ok: true, body } : undefined); const r = call(); guest.intercept = null; return r; };
+  const { http, sql } = await capsInstance();
+  for (const [name, seq] of Object.entries(INVALID_UTF8)) {
+    const bodies = inStrings(seq);
+    for (const body of bodies.get) assert.deepEqual(pick(answer("get", body, () => probe.get("k"))), [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], `get: ${name}`);
+    for (const body of bodies.keys) assert.deepEqual(pick(answer("keys", body, () => probe.keys())), [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], `keys: ${name}`);
+    for (const body of bodies.http) assert.deepEqual(pick(http({ ok: true, body })), [Kind.InvalidResponse, MESSAGES.E_INVALID_JSON], `http: ${name}`);
+    const rows = Buffer.concat([Buffer.from(`[{"n":"`), Buffer.from(seq), Buffer.from(`"}]`)]);
+    assert.deepEqual(pick(sql({ ok: true, body: Buffer.from(`{${S},"data":"${rows.toString("base64")}"}`) })), [Kind.InvalidResponse, MESSAGES.E_BAD_ROWS], `rows: ${name}`);
+    assert.deepEqual(probe.get("k").value, Buffer.from("good"), "the next call on the instance succeeds");
+  }
+  for (const [name, seq] of Object.entries(VALID_UTF8_EDGES)) {
+    const bodies = inStrings(seq);
+    for (const body of bodies.get) assert.deepEqual(answer("get", body, () => probe.get("k")).value, Buffer.from("hi"), `get: ${name}`);
+    assert.deepEqual(answer("keys", bodies.keys[0], () => probe.keys()).keys, [`a${Buffer.from(seq).toString()}b`], `keys: ${name}`);
+    for (const body of bodies.http) assert.equal(http({ ok: true, body }).kind, Kind.OK, `http: ${name}`);
+  }
+});
+
+const pick = (r) => [r.kind, r.message];
