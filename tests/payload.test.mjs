@@ -8,6 +8,8 @@ import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest } from "./caps.mjs";
 import { MESSAGES } from "../scripts/messages.mjs";
+import { INVALID_UTF8, VALID_UTF8_EDGES, LEADING_ZEROS, ZERO_NUMBERS, withLeadingZero, insertAfterQuote, utf8Edge } from "./fuzz/bad-text.mjs";
+import { rng } from "./fuzz/hostile.mjs";
 
 async function caps() {
   const host = new TarmacHost();
@@ -110,6 +112,61 @@ test("JSON payloads: anything that is not one JSON document is an InvalidInput e
   const doc = `{"a":[1,2,{"b":"c\\u00e9"}],"d":null,"e":-1.5e3}`;
   for (let i = 0; i < doc.length; i++) assert.equal(json(doc.slice(0, i)).kind, Kind.InvalidInput, doc.slice(0, i));
   assert.equal(json(doc).kind, Kind.OK);
+});
+
+// What JavaScript makes of bytes as a JSON payload: strict UTF-8 (a BOM kept, so it is not JSON), then JSON.parse; undefined if either refuses.
+function jsParse(bytes) {
+  try { return { value: JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes)) }; } catch { return undefined; }
+}
+
+test("JSON payloads: numbers with a leading zero (0200, -01, 00, ...) are InvalidInput, as JSON.parse refuses them; 0, -0, 0.5 and 0e5 are kept as sent", async () => {
+  const { json } = await caps();
+  for (const n of LEADING_ZEROS) {
+    for (const text of [n, `[${n}]`, `[1,${n}]`, `{"code":${n}}`, `{"a":{"b":[${n}]}}`]) {
+      assert.throws(() => JSON.parse(text), SyntaxError, text);
+      const r = json(text);
+      assert.deepEqual([r.kind, r.message], [Kind.InvalidInput, MESSAGES.E_PAYLOAD_NOT_JSON], text);
+    }
+  }
+  for (const n of ZERO_NUMBERS) assert.equal(json(`[${n}]`).rest.toString("utf8"), `[${n}]`, n);
+});
+
+test("JSON payloads: overlong, surrogate, above-U+10FFFF and cut-short UTF-8 in a string or a name is InvalidInput, as a fatal TextDecoder refuses it; UTF-8 at its edges reads as JSON.parse reads it", async () => {
+  const { json } = await caps();
+  const docs = (seq) => [[`"a`, `b"`], [`{"k":"`, `"}`], [`{"`, `":1}`], [`["x","`, `"]`]].map(([a, b]) => Buffer.concat([Buffer.from(a), Buffer.from(seq), Buffer.from(b)]));
+  for (const [name, seq] of Object.entries(INVALID_UTF8)) {
+    for (const doc of docs(seq)) {
+      assert.equal(jsParse(doc), undefined, `JavaScript refuses ${name}`);
+      const r = json(doc);
+      assert.deepEqual([r.kind, r.message], [Kind.InvalidInput, MESSAGES.E_PAYLOAD_NOT_JSON], `${name} in ${doc.toString("latin1")}`);
+    }
+  }
+  for (const [name, seq] of Object.entries(VALID_UTF8_EDGES)) {
+    for (const doc of docs(seq)) {
+      const r = json(doc);
+      assert.equal(r.kind, Kind.OK, `${name}: ${r.message}`);
+      assert.deepEqual(JSON.parse(r.rest.toString("utf8")), jsParse(doc).value, name);
+    }
+  }
+});
+
+test("JSON payloads: generated documents with a leading-zero number or edge UTF-8 put in are accepted exactly when a fatal TextDecoder and JSON.parse accept them (fast-check, 2,000 documents)", async () => {
+  const { json } = await caps();
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer(), fc.constantFrom("zero", "utf8", "both"), (value, seed, how) => {
+    const r = rng(seed);
+    let text = JSON.stringify(value);
+    if (how !== "utf8") text = withLeadingZero(r, text);
+    let bytes = Buffer.from(text);
+    if (how !== "zero") bytes = insertAfterQuote(r, bytes, utf8Edge(r));
+    const js = jsParse(bytes);
+    const got = json(bytes);
+    if (js === undefined) {
+      assert.deepEqual([got.kind, got.message], [Kind.InvalidInput, MESSAGES.E_PAYLOAD_NOT_JSON], bytes.toString("latin1"));
+    } else {
+      assert.equal(got.kind, Kind.OK, `${bytes.toString("latin1")}: ${got.message}`);
+      assert.deepEqual(JSON.parse(got.rest.toString("utf8")), goValue(js.value));
+    }
+  }), { numRuns: 2000 });
 });
 
 test("hostCall: the payload reaches the host as it is; success gives the reply, failure the host's error text and reply", async () => {
