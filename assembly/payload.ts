@@ -180,14 +180,15 @@ export class JsonValue {
   }
 
   /**
-   * Sets member `name` of an object to `value` (replacing one of that name) and returns the
-   * object, for chaining; does nothing to anything else. `obj.set("id", JsonValue.int(7));`
+   * Sets member `name` of an object to `value` (replacing one of that name: the last, which
+   * `get` reads, if it repeats) and returns the object, for chaining; does nothing to anything
+   * else. `obj.set("id", JsonValue.int(7));`
    */
   set(name: string, value: JsonValue): JsonValue {
     const names = this.names;
     if (!names) return this;
     const items = this.items!;
-    for (let i = 0; i < names.length; i++) {
+    for (let i = names.length - 1; i >= 0; i--) {
       if (unchecked(names[i]) == name) { unchecked(items[i] = value); return this; }
     }
     names.push(name);

@@ -6,9 +6,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { probeInstance, guests } from "./guests.mjs";
 import { Kind, decode } from "./probe.mjs";
-import { runHostile } from "./fuzz/hostile.mjs";
-import { runHostileCaps } from "./fuzz/caps.mjs";
-import { expected } from "./fuzz/reference.mjs";
+import { runHostile, mutate, rng } from "./fuzz/hostile.mjs";
+import { runHostileCaps, rowsJson } from "./fuzz/caps.mjs";
+import { expected, expectedSql } from "./fuzz/reference.mjs";
+import { INVALID_UTF8, VALID_UTF8_EDGES, LEADING_ZEROS, ZERO_NUMBERS } from "./fuzz/bad-text.mjs";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const lastCall = (guest) => guest.hostCalls[guest.hostCalls.length - 1];
@@ -101,6 +102,45 @@ test("the reference the fuzzer trusts agrees with hand-checked replies", () => {
   assert.deepEqual(r(``, false, "callback not found"), { kind: Kind.Unavailable });
   assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":${"[".repeat(130)}${"]".repeat(130)}}`), { kind: Kind.InvalidResponse });
   assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":${"[".repeat(100)}${"]".repeat(100)}}`), { kind: Kind.OK, value: Buffer.from("hi") });
+});
+
+test("the reference rejects numbers with leading zeros and invalid UTF-8 in any string, as the SDK documents (InvalidResponse for bad UTF-8), and reads UTF-8 at its edges", () => {
+  const r = (body) => expected("get", { ok: true, error: "", body: Buffer.isBuffer(body) ? body : Buffer.from(body) });
+  const hi = { kind: Kind.OK, value: Buffer.from("hi") };
+  for (const n of LEADING_ZEROS) {
+    assert.deepEqual(r(`{"status":{"code":${n}},"data":"aGk="}`), { kind: Kind.InvalidResponse }, `"code":${n}`);
+    assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":${n}}`), { kind: Kind.InvalidResponse }, n);
+    assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":[1,${n}]}`), { kind: Kind.InvalidResponse }, `[1,${n}]`);
+  }
+  for (const n of ZERO_NUMBERS) assert.deepEqual(r(`{"status":{"code":200},"data":"aGk=","x":${n}}`), hi, n);
+  const withText = (seq) => Buffer.concat([Buffer.from(`{"status":{"code":200,"status":"a`), Buffer.from(seq), Buffer.from(`b"},"data":"aGk="}`)]);
+  for (const [name, seq] of Object.entries(INVALID_UTF8)) assert.deepEqual(r(withText(seq)), { kind: Kind.InvalidResponse }, name);
+  for (const [name, seq] of Object.entries(VALID_UTF8_EDGES)) assert.deepEqual(r(withText(seq)), hi, name);
+  // The same inside SQL rows.
+  const rows = (doc) => expectedSql({ ok: true, error: "", body: Buffer.from(`{"status":{"code":200},"data":"${Buffer.from(doc).toString("base64")}"}`) }, false);
+  assert.deepEqual(rows(`[{"n":0200}]`), { kind: Kind.InvalidResponse });
+  assert.deepEqual(rows(Buffer.concat([Buffer.from(`[{"n":"`), Buffer.from(INVALID_UTF8["overlong '/' in 2 bytes (C0 AF)"]), Buffer.from(`"}]`)])), { kind: Kind.InvalidResponse });
+});
+
+test("the hostile generators put numbers with leading zeros, and every invalid UTF-8 sequence, inside replies and SQL rows", () => {
+  const reply = { status: { code: 200, status: "OK" }, data: "aGk=" };
+  const seen = { leadingZero: 0, rowsLeadingZero: 0 };
+  const inString = new Set(), inRows = new Set();
+  const sequences = Object.entries(INVALID_UTF8).map(([name, seq]) => [name, Buffer.concat([Buffer.from('"'), Buffer.from(seq)])]);
+  for (let seed = 0; seed < 20000; seed++) {
+    const bytes = mutate(rng(seed), reply);
+    if (/[:\[,]\s*-?0[0-9]/.test(bytes.toString("latin1"))) seen.leadingZero++;
+    const rows = rowsJson(rng(seed), false);
+    if (/[:\[,]\s*-?0[0-9]/.test(rows.toString("latin1"))) seen.rowsLeadingZero++;
+    for (const [name, q] of sequences) {
+      if (bytes.includes(q)) inString.add(name);
+      if (rows.includes(q)) inRows.add(name);
+    }
+  }
+  assert.ok(seen.leadingZero > 100, `replies with a leading-zero number: ${seen.leadingZero}`);
+  assert.ok(seen.rowsLeadingZero > 100, `rows with a leading-zero number: ${seen.rowsLeadingZero}`);
+  assert.deepEqual([...inString].sort(), Object.keys(INVALID_UTF8).sort(), "each sequence right after a quote in some reply");
+  assert.deepEqual([...inRows].sort(), Object.keys(INVALID_UTF8).sort(), "each sequence right after a quote in some rows");
 });
 
 test(`injection: generated URLs, headers and SQL text full of JSON syntax never change the request's structure (seed ${SEED})`, async () => {

@@ -8,6 +8,8 @@ import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest } from "./caps.mjs";
 import { MESSAGES } from "../scripts/messages.mjs";
+import { INVALID_UTF8, VALID_UTF8_EDGES, LEADING_ZEROS, ZERO_NUMBERS, withLeadingZero, insertAfterQuote, utf8Edge } from "./fuzz/bad-text.mjs";
+import { rng } from "./fuzz/hostile.mjs";
 
 async function caps() {
   const host = new TarmacHost();
@@ -47,6 +49,37 @@ test("JSON payloads: output is what JSON.stringify writes, byte for byte (escape
   }
 });
 
+test("JsonValue.get: on an object with repeated member names, the last one is the value, as JSON.parse reads it", async () => {
+  const { run } = await caps();
+  const get = (doc, name) => {
+    const r = run(CapsOp.JSON_GET, name, Buffer.from(doc));
+    assert.equal(r.kind, Kind.OK, `${doc}: ${r.message}`);
+    return r.rest[0] === 1 ? JSON.parse(r.rest.subarray(1).toString("utf8")) : undefined;
+  };
+  for (const [doc, name] of [
+    [`{"a":1,"a":2}`, "a"], [`{"a":1,"b":0,"a":"two"}`, "a"], [`{"a":{"x":1},"a":{"y":2},"a":[3]}`, "a"],
+    [`{"a":null,"a":false}`, "a"], [`{"a":false,"a":null}`, "a"], [`{"a":1,"\u0061":2}`, "a"], [`{"é":1,"\u00e9":2}`, "é"],
+    [`{"a":1,"A":2}`, "a"], [`{"a":1,"A":2}`, "A"], [`{"b":{"a":1,"a":2},"a":3}`, "a"],
+  ]) {
+    assert.deepEqual(get(doc, name), JSON.parse(doc)[name], `${doc} .get(${JSON.stringify(name)})`);
+  }
+  assert.deepEqual(get(`{"b":{"a":1,"a":2}}`, "b"), { a: 2 }, "a nested object written back reads as JSON.parse reads it");
+  // Generated objects whose members repeat a few names, against JSON.parse.
+  const member = fc.tuple(fc.constantFrom("a", "b", "\u0061", "A"), fc.jsonValue({ maxDepth: 2 }));
+  fc.assert(fc.property(fc.array(member, { maxLength: 8 }), fc.constantFrom("a", "b", "A", "c"), (members, name) => {
+    const doc = `{${members.map(([n, v]) => `"${n}":${JSON.stringify(v)}`).join(",")}}`;
+    assert.deepEqual(get(doc, name), goValue(JSON.parse(doc))[name], `${doc} .get(${JSON.stringify(name)})`);
+  }), { numRuns: 500 });
+});
+
+test("JsonValue.set: on an object with repeated member names, the new value is the one get and JSON.parse then read", async () => {
+  const { json } = await caps();
+  for (const doc of [`{"name":1,"name":2}`, `{"name":1,"x":0,"name":2,"name":3}`]) {
+    const out = json(doc, "Ada").rest.toString("utf8");
+    assert.equal(JSON.parse(out).name, "Ada", `${doc} after set("name", "Ada"): ${out}`);
+  }
+});
+
 test("JSON payloads: integers of any size keep their digits exactly", async () => {
   const { json } = await caps();
   const text = `{"id":9007199254740993,"big":-123456789012345678901234567890,"f":0.1000000000000000055511151231257827}`;
@@ -79,6 +112,61 @@ test("JSON payloads: anything that is not one JSON document is an InvalidInput e
   const doc = `{"a":[1,2,{"b":"c\\u00e9"}],"d":null,"e":-1.5e3}`;
   for (let i = 0; i < doc.length; i++) assert.equal(json(doc.slice(0, i)).kind, Kind.InvalidInput, doc.slice(0, i));
   assert.equal(json(doc).kind, Kind.OK);
+});
+
+// What JavaScript makes of bytes as a JSON payload: strict UTF-8 (a BOM kept, so it is not JSON), then JSON.parse; undefined if either refuses.
+function jsParse(bytes) {
+  try { return { value: JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes)) }; } catch { return undefined; }
+}
+
+test("JSON payloads: numbers with a leading zero (0200, -01, 00, ...) are InvalidInput, as JSON.parse refuses them; 0, -0, 0.5 and 0e5 are kept as sent", async () => {
+  const { json } = await caps();
+  for (const n of LEADING_ZEROS) {
+    for (const text of [n, `[${n}]`, `[1,${n}]`, `{"code":${n}}`, `{"a":{"b":[${n}]}}`]) {
+      assert.throws(() => JSON.parse(text), SyntaxError, text);
+      const r = json(text);
+      assert.deepEqual([r.kind, r.message], [Kind.InvalidInput, MESSAGES.E_PAYLOAD_NOT_JSON], text);
+    }
+  }
+  for (const n of ZERO_NUMBERS) assert.equal(json(`[${n}]`).rest.toString("utf8"), `[${n}]`, n);
+});
+
+test("JSON payloads: overlong, surrogate, above-U+10FFFF and cut-short UTF-8 in a string or a name is InvalidInput, as a fatal TextDecoder refuses it; UTF-8 at its edges reads as JSON.parse reads it", async () => {
+  const { json } = await caps();
+  const docs = (seq) => [[`"a`, `b"`], [`{"k":"`, `"}`], [`{"`, `":1}`], [`["x","`, `"]`]].map(([a, b]) => Buffer.concat([Buffer.from(a), Buffer.from(seq), Buffer.from(b)]));
+  for (const [name, seq] of Object.entries(INVALID_UTF8)) {
+    for (const doc of docs(seq)) {
+      assert.equal(jsParse(doc), undefined, `JavaScript refuses ${name}`);
+      const r = json(doc);
+      assert.deepEqual([r.kind, r.message], [Kind.InvalidInput, MESSAGES.E_PAYLOAD_NOT_JSON], `${name} in ${doc.toString("latin1")}`);
+    }
+  }
+  for (const [name, seq] of Object.entries(VALID_UTF8_EDGES)) {
+    for (const doc of docs(seq)) {
+      const r = json(doc);
+      assert.equal(r.kind, Kind.OK, `${name}: ${r.message}`);
+      assert.deepEqual(JSON.parse(r.rest.toString("utf8")), jsParse(doc).value, name);
+    }
+  }
+});
+
+test("JSON payloads: generated documents with a leading-zero number or edge UTF-8 put in are accepted exactly when a fatal TextDecoder and JSON.parse accept them (fast-check, 2,000 documents)", async () => {
+  const { json } = await caps();
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), fc.integer(), fc.constantFrom("zero", "utf8", "both"), (value, seed, how) => {
+    const r = rng(seed);
+    let text = JSON.stringify(value);
+    if (how !== "utf8") text = withLeadingZero(r, text);
+    let bytes = Buffer.from(text);
+    if (how !== "zero") bytes = insertAfterQuote(r, bytes, utf8Edge(r));
+    const js = jsParse(bytes);
+    const got = json(bytes);
+    if (js === undefined) {
+      assert.deepEqual([got.kind, got.message], [Kind.InvalidInput, MESSAGES.E_PAYLOAD_NOT_JSON], bytes.toString("latin1"));
+    } else {
+      assert.equal(got.kind, Kind.OK, `${bytes.toString("latin1")}: ${got.message}`);
+      assert.deepEqual(JSON.parse(got.rest.toString("utf8")), goValue(js.value));
+    }
+  }), { numRuns: 2000 });
 });
 
 test("hostCall: the payload reaches the host as it is; success gives the reply, failure the host's error text and reply", async () => {

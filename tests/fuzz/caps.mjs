@@ -4,6 +4,7 @@
 import { expectedHttp, expectedSql, expectedText } from "./reference.mjs";
 import { rng, mutate } from "./hostile.mjs";
 import { decode, Kind, kindName } from "../probe.mjs";
+import { withLeadingZero, insertAfterQuote, utf8Edge } from "./bad-text.mjs";
 
 const req = (op, name = "", rest = Buffer.alloc(0)) => {
   const head = Buffer.alloc(5);
@@ -28,12 +29,16 @@ function sqlValue(r, base64Columns) {
     () => "text " + r.int(99), () => "", () => "quote \" \\ ✓", () => ({ nested: [1, { a: null }] }), () => [true, 1.5e3]])();
 }
 
-function rowsJson(r, base64Columns) {
+/** A rows document for an SQL reply's `data`, as bytes: sometimes broken, with leading zeros or bad UTF-8. */
+export function rowsJson(r, base64Columns) {
   if (r.chance(0.15)) return "null";
   const rows = Array.from({ length: r.int(4) }, () => Object.fromEntries(Array.from({ length: 1 + r.int(4) }, (_, i) => [r.pick(["id", "name", "n", "Ü", "x" + i, "1"]), sqlValue(r, base64Columns)])));
   let text = JSON.stringify(rows, (k, v) => (typeof v === "bigint" ? `@@${v}@@` : v)).replace(/"@@(\d+)@@"/g, "$1");
   if (r.chance(0.15)) text = text.slice(0, r.int(text.length + 1)); // a broken rows document
-  return text;
+  if (r.chance(0.08)) text = withLeadingZero(r, text); // a number JSON does not allow
+  let bytes = Buffer.from(text);
+  if (r.chance(0.08)) bytes = insertAfterQuote(r, bytes, utf8Edge(r)); // invalid (or edge) UTF-8 in a name or value
+  return bytes;
 }
 
 const CAPS = ["http", "sql", "mysql", "log", "metrics", "function"];
@@ -50,7 +55,7 @@ export function runHostileCaps(guest, { cases, seed }) {
       const obj = { status: status(r), code: r.pick([200, 404, 500, 0]), headers: r.chance(0.2) ? null : { "content-type": "text/plain", "x-n": String(r.int(9)) }, body: r.bytes(r.int(40)).toString("base64") };
       reply = { ok: r.chance(0.85), error: "Unable to execute HTTP request - x", body: mutate(r, obj) };
     } else if (cap === "sql" || cap === "mysql") {
-      const obj = { status: status(r), data: Buffer.from(rowsJson(r, cap === "mysql")).toString("base64") };
+      const obj = { status: status(r), data: rowsJson(r, cap === "mysql").toString("base64") };
       reply = { ok: r.chance(0.85), error: "Unable to execute query - x", body: mutate(r, obj) };
     } else {
       const ok = r.chance(0.5);

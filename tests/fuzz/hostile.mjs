@@ -1,10 +1,12 @@
 // Hostile host replies: realistic Tarmac replies, then mutated (truncated, bytes flipped or
-// inserted, wrong types, huge and negative numbers, deep nesting, invalid UTF-8, broken
+// inserted, wrong types, huge and negative numbers, numbers with leading zeros, deep nesting,
+// invalid UTF-8 (overlong, surrogates, above U+10FFFF) inside strings and anywhere, broken
 // base64), sent to a compiled guest for every key:value operation. Each answer is compared with
 // tests/fuzz/reference.mjs; a trap, or an answer that differs, is counted.
 import { expected } from "./reference.mjs";
 import { goMarshal } from "../../host/engine/go-json.mjs";
 import { Op, request, decode, Kind, kindName } from "../probe.mjs";
+import { INVALID_UTF8, withLeadingZero, insertAfterQuote, utf8Edge } from "./bad-text.mjs";
 
 /** A small seeded PRNG (mulberry32), so every case can be replayed from its seed. */
 export function rng(seed) {
@@ -27,7 +29,7 @@ const STRANGE_TEXT = ["", "OK", "é", "😀", "\u0000", "\"\\", "<&>", "\u2028",
 const WRONG_VALUES = [0, -1, 1e400, -5, 99999999999, 2.5e2, 200.5, true, false, null, "200", "", [], {}, [1, "a"], { code: 200 }];
 // A fresh copy each time: a mutation must never change the list itself.
 const wrong = (r) => structuredClone(r.pick(WRONG_VALUES));
-const BAD_UTF8 = [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x80], [0xfe]];
+const BAD_UTF8 = Object.values(INVALID_UTF8);
 
 function key(r) {
   return r.pick([() => "k", () => r.pick(STRANGE_TEXT), () => String.fromCharCode(...Array.from({ length: r.int(12) }, () => r.int(0x3000))), () => "key-" + r.int(1000)])();
@@ -36,7 +38,9 @@ function key(r) {
 /** A realistic reply for op, as an object (serialized later). */
 function base(r, op) {
   const code = r.chance(0.7) ? 200 : r.pick([404, 400, 500, 503, 201, 302]);
-  const status = { code, status: code === 200 ? "OK" : r.pick(["Unable to fetch key k - nil value returned from database", "Error Parsing Input", "boom", ...STRANGE_TEXT]) };
+  // A 404 carries hord's message for a missing key half the time, so the cases reach NotFound often.
+  const missing = "Unable to fetch key k - nil value returned from database";
+  const status = { code, status: code === 200 ? "OK" : code === 404 && r.chance(0.5) ? missing : r.pick([missing, "Error Parsing Input", "boom", ...STRANGE_TEXT]) };
   if (op === "get") {
     const size = r.chance(0.01) ? 65536 + r.int(20000) : r.int(r.chance(0.5) ? 8 : 400);
     const data = r.bytes(size).toString("base64");
@@ -76,7 +80,11 @@ export function mutate(r, obj) {
   if (r.chance(0.05)) text = text.replace(/^\{/, `{"deep":${nest(r, 120 + r.int(20))},`);
   if (r.chance(0.05)) text = text.replace(/"data":"([A-Za-z0-9+]*)/, (m, d) => `"data":"${d.replace(/A/g, "\\u0041")}`);
   if (r.chance(0.05)) text = text.replace(/:/g, () => (r.chance(0.3) ? " : " : ":"));
+  // Numbers with a leading zero (`"code":0200`, `-01`, `00`), which JSON does not allow.
+  if (r.chance(0.06)) text = withLeadingZero(r, text);
   let bytes = Buffer.from(text);
+  // Overlong, surrogate, out-of-range or cut-short UTF-8 (or valid UTF-8 at its edges) inside a string.
+  if (r.chance(0.08)) bytes = insertAfterQuote(r, bytes, utf8Edge(r));
   const byteOps = [
     () => { bytes = bytes.subarray(0, r.int(bytes.length + 1)); },
     () => { if (bytes.length) { const i = r.int(bytes.length); bytes = Buffer.from(bytes); bytes[i] ^= 1 << r.int(8); } },

@@ -25,7 +25,7 @@ function sameReplyHost(binding: string, namespace: string, operation: string, pa
   }
   return HostReply.of(true, r, "");
 }
-const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14, JSON_PAYLOAD: u8 = 15, RAW_CALL: u8 = 16, LOG_BYTES: u8 = 17;
+const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14, JSON_PAYLOAD: u8 = 15, RAW_CALL: u8 = 16, LOG_BYTES: u8 = 17, JSON_GET: u8 = 18;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -63,6 +63,17 @@ function run(req: Uint8Array): Result<Uint8Array> {
       v.set("name", JsonValue.string(name));
     }
     return reply(null, v.toBytes());
+  }
+  if (op == JSON_GET) {
+    // Reads rest as a JSON payload and answers [found u8][the member called name, as JSON].
+    const doc = parseJson(rest);
+    if (doc.isErr) return reply(doc.error);
+    const m = doc.value.get(name);
+    const json = m === null ? new Uint8Array(0) : m.toBytes();
+    const out = new Uint8Array(1 + json.length);
+    out[0] = m === null ? 0 : 1;
+    out.set(json, 1);
+    return reply(null, out);
   }
   if (op == RAW_CALL) {
     // name is "binding/namespace/operation"; answers [ok u8][tooLarge u8][error length u32][error][reply].
