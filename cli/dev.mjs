@@ -23,7 +23,9 @@ import { fork } from "node:child_process";
 import { watch, existsSync, readdirSync, statSync } from "node:fs";
 import { resolve, join, relative, basename } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadTarmacConfig, envSettings, makeRouter } from "./dev-config.mjs";
+import { loadTarmacConfig } from "./dev-config/tarmac-json.mjs";
+import { envSettings } from "./dev-config/environment.mjs";
+import { makeRouter } from "./dev-config/router.mjs";
 import { projectFunctions } from "./build.mjs";
 
 const PROFILES = ["v0.10.0", "main"];

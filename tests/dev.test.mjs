@@ -13,7 +13,10 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:http";
 import { FileStore } from "../host/file-store.mjs";
-import { loadTarmacConfig, envSettings, parsePostgresDsn, parseMysqlDsn, makeRouter } from "../cli/dev-config.mjs";
+import { loadTarmacConfig } from "../cli/dev-config/tarmac-json.mjs";
+import { envSettings } from "../cli/dev-config/environment.mjs";
+import { parsePostgresDsn, parseMysqlDsn } from "../cli/dev-config/dsn.mjs";
+import { makeRouter } from "../cli/dev-config/router.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
