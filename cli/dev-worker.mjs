@@ -73,12 +73,14 @@ function run(name, payload) {
 
 function startTasks() {
   for (const t of config.scheduled) {
+    const every = t.frequency * 1000;
     const timer = setInterval(() => {
       if (paused) return;
       const r = run(t.function, Buffer.alloc(0));
       post({ type: "task", function: t.function, status: r.status, error: r.error, ms: r.ms });
-    }, t.frequency * 1000);
+    }, every);
     timers.push(timer);
+    post({ type: "log", level: "debug", source: "dev", message: `scheduled_task ${t.function}: every ${every} ms` });
   }
 }
 

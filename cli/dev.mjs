@@ -382,6 +382,9 @@ class DevServer {
     } else {
       req.resume();
     }
+    // With APP_DEBUG, a call that has to wait for the worker says so (and how many are ahead).
+    const ahead = this.queue.length + (this.current?.pending.size ?? 0);
+    if (ahead && this.settings.debug) say(`${method} ${escaped} -> ${route.function}: waits behind ${ahead} call${ahead === 1 ? "" : "s"}`);
     const r = await this.dispatch({ type: "call", function: route.function, payload });
     if (r.dead) {
       plain(503, `tarmac-as dev: ${r.dead}\n`, { Server: "tarmac" });
