@@ -91,6 +91,9 @@ export async function startDev(bin, cwd, { env = {}, args = [], within = 120000 
   };
 }
 
+/** An answer's status and text (without its headers), to compare whole with deepEqual. */
+export const answer = async (asked) => { const { status, text } = await asked; return { status, text }; };
+
 /** Runs `body(server)` on a started server, then stops it, whatever happens; resolves with dev's exit code. */
 export async function serving(started, body) {
   const d = await started;

@@ -16,7 +16,7 @@ import { envSettings } from "../cli/dev-config/environment.mjs";
 import { parsePostgresDsn, parseMysqlDsn } from "../cli/dev-config/dsn.mjs";
 import { makeRouter } from "../cli/dev-config/router.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
-import { root, scratch, startDev, serving } from "./dev-server.mjs";
+import { root, scratch, startDev, serving, answer } from "./dev-server.mjs";
 
 const bin = join(root, "bin", "tarmac-as.mjs");
 const work = scratch("tarmac-as-dev-");
@@ -247,15 +247,11 @@ test("a POST body reaches the function; a GET's body does not (Tarmac reads the 
 
 test("a failing function answers 500 with an empty body as Tarmac v0.10.0 does, and with --profile main `failed to execute wasm module - <error>`", { timeout: 180000 }, async () => {
   await serving(dev(), async (d) => {
-    const r = await d.post("fail");
-    assert.equal(r.status, 500);
-    assert.equal(r.text, "");
+    assert.deepEqual(await answer(d.post("fail")), { status: 500, text: "" });
     await d.logged(/POST \/ -> api 500 \([^)]*\): asked to fail/); // the error, in the log
   });
   await serving(dev(project, { args: ["--profile", "main"] }), async (d) => {
-    const r = await d.post("fail");
-    assert.equal(r.status, 500);
-    assert.equal(r.text, "failed to execute wasm module - asked to fail");
+    assert.deepEqual(await answer(d.post("fail")), { status: 500, text: "failed to execute wasm module - asked to fail" });
     assert.match(d.output(), /as Tarmac main/);
   });
 });
@@ -296,9 +292,7 @@ test("a scheduled_task runs every `frequency` seconds: its timer is set to 1000 
 
 test("a function route makes a function reachable by callFunction from the others", { timeout: 180000 }, async () => {
   await serving(dev(), async (d) => {
-    const r = await d.post("call:xyz");
-    assert.equal(r.status, 200);
-    assert.equal(r.text, "helper said: helper got xyz");
+    assert.deepEqual(await answer(d.post("call:xyz")), { status: 200, text: "helper said: helper got xyz" });
   });
   // Without the function route, callFunction finds nothing, as under Tarmac.
   writeFileSync(join(project, "tarmac.no-function-route.json"), service(ROUTES.filter((r) => r.type !== "function")));
@@ -312,17 +306,13 @@ test("a function route makes a function reachable by callFunction from the other
 test("requests go through Tarmac's router: 404 for an unrouted path, 405 with Allow for an unrouted method, a :param route reaches the function named \"default\"; /health, /ready and /metrics answer", { timeout: 180000 }, async () => {
   // Started from another folder with --config: the modules are found next to tarmac.json.
   await serving(dev(work, { args: ["--config", join(project, "tarmac.json")] }), async (d) => {
-    const nope = await d.get("/nope");
-    assert.equal(nope.status, 404);
-    assert.equal(nope.text, "404 page not found\n");
+    assert.deepEqual(await answer(d.get("/nope")), { status: 404, text: "404 page not found\n" });
     const patch = await fetch(d.base + "/", { method: "PATCH" });
     assert.equal(patch.status, 405);
     assert.equal(patch.headers.get("allow"), "DELETE, GET, POST, PUT, OPTIONS");
     // Tarmac looks the function up by the exact path: /items/7 is routed, but "http:GET:/items/7" is
     // no route key, so the function named "default" (the helper's module here) answers.
-    const item = await d.get("/items/7");
-    assert.equal(item.status, 200);
-    assert.equal(item.text, "helper got ");
+    assert.deepEqual(await answer(d.get("/items/7")), { status: 200, text: "helper got " });
     await d.logged(/GET \/items\/7 -> default 200 /);
     assert.equal((await d.get("/health")).status, 200);
     assert.equal((await d.get("/ready")).status, 200);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { root, scratch, baseEnv, startDev, serving } from "./dev-server.mjs";
+import { root, scratch, baseEnv, startDev, serving, answer } from "./dev-server.mjs";
 
 const work = scratch("tarmac-as-toolkit-");
 // The project's own `node --test` must report as a top-level run, not to this test runner: baseEnv.
@@ -30,8 +30,6 @@ function newProject(template) {
 
 /** `tarmac-as dev` from the project's own node_modules, in `dir` (tests/dev-server.mjs's startDev). */
 const dev = (dir, env = {}, args = []) => startDev(join(dir, "node_modules", "tarmac-as", "bin", "tarmac-as.mjs"), dir, { env, args });
-/** An answer's status and text, to compare whole. */
-const answer = async (asked) => { const { status, text } = await asked; return { status, text }; };
 
 test("new kv project: npm install, npm test, build, run, then dev counts across requests and, with the file store, across a restart", { timeout: 600000 }, async () => {
   const dir = newProject("kv");
