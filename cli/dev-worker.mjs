@@ -33,10 +33,8 @@ function hostCallLines(calls) {
 
 /** Wraps a loaded function so the log knows which function wrote a line. */
 function named(name, fn) {
-  return {
-    call: (payload) => { running.push(name); try { return fn.call(payload); } finally { running.pop(); } },
-    invokeRaw: (payload) => { running.push(name); try { return fn.invokeRaw(payload); } finally { running.pop(); } },
-  };
+  const as = (method) => (payload) => { running.push(name); try { return fn[method](payload); } finally { running.pop(); } };
+  return { call: as("call"), invokeRaw: as("invokeRaw") };
 }
 
 /**
@@ -73,12 +71,14 @@ function run(name, payload) {
 
 function startTasks() {
   for (const t of config.scheduled) {
+    const every = t.frequency * 1000;
     const timer = setInterval(() => {
       if (paused) return;
       const r = run(t.function, Buffer.alloc(0));
       post({ type: "task", function: t.function, status: r.status, error: r.error, ms: r.ms });
-    }, t.frequency * 1000);
+    }, every);
     timers.push(timer);
+    post({ type: "log", level: "debug", source: "dev", message: `scheduled_task ${t.function}: every ${every} ms` });
   }
 }
 
@@ -156,13 +156,10 @@ parentPort.on("message", async (m) => {
       post({ type: "reply", id: m.id, entries: host && kv.enabled && !store ? host.kv.entries() : [] });
       break;
     case "pause":
-      paused = true;
-      stopTasks();
-      post({ type: "reply", id: m.id });
-      break;
     case "resume":
-      paused = false;
-      startTasks();
+      // While the next functions start: no scheduled runs; they start again if these stay.
+      paused = m.type === "pause";
+      if (paused) stopTasks(); else startTasks();
       post({ type: "reply", id: m.id });
       break;
     case "stop":

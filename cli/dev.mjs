@@ -23,7 +23,9 @@ import { fork } from "node:child_process";
 import { watch, existsSync, readdirSync, statSync } from "node:fs";
 import { resolve, join, relative, basename } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadTarmacConfig, envSettings, makeRouter } from "./dev-config.mjs";
+import { loadTarmacConfig } from "./dev-config/tarmac-json.mjs";
+import { envSettings } from "./dev-config/environment.mjs";
+import { makeRouter } from "./dev-config/router.mjs";
 import { projectFunctions } from "./build.mjs";
 
 const PROFILES = ["v0.10.0", "main"];
@@ -380,6 +382,9 @@ class DevServer {
     } else {
       req.resume();
     }
+    // With APP_DEBUG, a call that has to wait for the worker says so (and how many are ahead).
+    const ahead = this.queue.length + (this.current?.pending.size ?? 0);
+    if (ahead && this.settings.debug) say(`${method} ${escaped} -> ${route.function}: waits behind ${ahead} call${ahead === 1 ? "" : "s"}`);
     const r = await this.dispatch({ type: "call", function: route.function, payload });
     if (r.dead) {
       plain(503, `tarmac-as dev: ${r.dead}\n`, { Server: "tarmac" });

@@ -4,28 +4,22 @@
 // loopback port, and asked over HTTP. Each test stops the servers it started, whatever happens.
 // The settings Tarmac reads (SQL DSNs, listen address, tarmac.json) and the file store are also
 // checked on their own.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSync, cpSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSync, cpSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createServer } from "node:http";
 import { FileStore } from "../host/file-store.mjs";
-import { loadTarmacConfig, envSettings, parsePostgresDsn, parseMysqlDsn, makeRouter } from "../cli/dev-config.mjs";
+import { loadTarmacConfig } from "../cli/dev-config/tarmac-json.mjs";
+import { envSettings } from "../cli/dev-config/environment.mjs";
+import { parsePostgresDsn, parseMysqlDsn } from "../cli/dev-config/dsn.mjs";
+import { makeRouter } from "../cli/dev-config/router.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
+import { root, scratch, startDev, serving, answer } from "./dev-server.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "bin", "tarmac-as.mjs");
-const work = mkdtempSync(join(tmpdir(), "tarmac-as-dev-"));
-const children = new Set();
-after(() => {
-  for (const c of children) c.kill("SIGKILL");
-  rmSync(work, { recursive: true, force: true });
-});
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const work = scratch("tarmac-as-dev-");
 
 // ---- The project ----------------------------------------------------------------------------
 
@@ -163,48 +157,8 @@ function copyProject(name) {
 
 // ---- Running `tarmac-as dev` ----------------------------------------------------------------
 
-/**
- * Starts `tarmac-as dev --port 0` in `cwd`; resolves once it says where it listens:
- * { base, get, post, output, stop(signal) -> exit code, child }. Rejects (with its output) if it
- * exits first or says nothing within `wait` ms.
- */
-async function dev(cwd = project, { env = {}, args = [], wait = 120000 } = {}) {
-  const child = spawn(process.execPath, [bin, "dev", "--port", "0", ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => { out += d; });
-  child.stderr.setEncoding("utf8").on("data", (d) => { out += d; });
-  const exited = new Promise((r) => child.once("exit", (code, signal) => { children.delete(child); r(code ?? signal); }));
-  const stop = async (signal = "SIGTERM") => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const t = setTimeout(() => child.kill("SIGKILL"), 10000);
-    const code = await exited;
-    clearTimeout(t);
-    return code;
-  };
-  const port = await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`dev said nothing of listening within ${wait} ms:\n${out}`)), wait);
-    const check = () => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) { clearTimeout(t); resolve(Number(m[1])); }
-    };
-    child.stdout.on("data", check);
-    exited.then((code) => { clearTimeout(t); reject(Object.assign(new Error(`dev exited (${code}) before listening:\n${out}`), { code, output: out })); });
-  }).catch(async (e) => { await stop("SIGKILL"); throw e; });
-  const base = `http://127.0.0.1:${port}`;
-  const ask = async (path, init) => {
-    const r = await fetch(base + path, init);
-    return { status: r.status, text: await r.text(), headers: r.headers };
-  };
-  return {
-    base, child, stop, exited,
-    output: () => out,
-    /** Waits for a line the server prints (it may come after the answer it tells of). */
-    logged: (re) => until(() => re.test(out), 20000, `${re} in the output:\n${out}`),
-    get: (path = "/") => ask(path),
-    post: (body, path = "/") => ask(path, { method: "POST", body }),
-  };
-}
+/** `tarmac-as dev --port 0` in `cwd` (tests/dev-server.mjs's startDev: `{ env, args, within }`). */
+const dev = (cwd = project, options) => startDev(bin, cwd, options);
 
 /** Runs `tarmac-as dev` expecting it to refuse to start: { code, output }. */
 async function devFails(cwd, options) {
@@ -218,22 +172,10 @@ async function devFails(cwd, options) {
   assert.fail("dev started, but should have refused to");
 }
 
-/** Polls `fn` until it returns something truthy; fails (never hangs) after `ms`. */
-async function until(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 // ---- Serving --------------------------------------------------------------------------------
 
 test("a counter function's answer goes up across requests: the key:value store is in memory by default", { timeout: 180000 }, async () => {
-  const d = await dev();
-  try {
+  assert.equal(await serving(dev(), async (d) => {
     const counts = [];
     for (let i = 0; i < 3; i++) {
       const r = await d.get();
@@ -243,42 +185,34 @@ test("a counter function's answer goes up across requests: the key:value store i
     assert.deepEqual(counts, [1, 2, 3]);
     assert.match(d.output(), /key:value in memory/);
     assert.ok(!existsSync(join(project, ".tarmac-as")), "nothing written to the project");
-  } finally {
-    assert.equal(await d.stop(), 0);
-  }
+  }), 0);
 });
 
 test("with APP_KVSTORE_TYPE=internal the store is a JSON file (.tarmac-as/kv.json by default) that survives a restart of the dev server", { timeout: 180000 }, async () => {
   const file = join(project, ".tarmac-as", "kv.json");
   rmSync(dirname(file), { recursive: true, force: true });
   const env = { APP_KVSTORE_TYPE: "internal" };
-  let d = await dev(project, { env });
-  try {
+  assert.equal(await serving(dev(project, { env }), async (d) => {
     assert.match((await d.get()).text, /count=1 /);
     assert.match((await d.get()).text, /count=2 /);
-  } finally {
-    assert.equal(await d.stop(), 0);
-  }
+  }), 0);
   const saved = JSON.parse(readFileSync(file, "utf8"));
   assert.equal(saved.values.requests, "2");
   assert.equal(saved.values.setup, "done");
-  d = await dev(project, { env });
   try {
-    assert.match((await d.get()).text, /count=3 /);
+    assert.equal(await serving(dev(project, { env }), async (d) => {
+      assert.match((await d.get()).text, /count=3 /);
+    }), 0);
   } finally {
-    assert.equal(await d.stop(), 0);
     rmSync(dirname(file), { recursive: true, force: true });
   }
 });
 
 test("APP_KVSTORE_TYPE=boltdb with APP_BOLTDB_FILENAME keeps the store in that file; APP_ENABLE_KVSTORE=false switches the store off", { timeout: 180000 }, async () => {
   const file = join(work, "elsewhere", "store.json");
-  let d = await dev(project, { env: { APP_KVSTORE_TYPE: "boltdb", APP_BOLTDB_FILENAME: file } });
-  try {
+  await serving(dev(project, { env: { APP_KVSTORE_TYPE: "boltdb", APP_BOLTDB_FILENAME: file } }), async (d) => {
     assert.match((await d.get()).text, /count=1 /);
-  } finally {
-    await d.stop();
-  }
+  });
   assert.equal(JSON.parse(readFileSync(file, "utf8")).values.requests, "1");
   // Off: the init route cannot set its key, so startup fails, as under Tarmac without a store.
   const off = await devFails(project, { env: { APP_ENABLE_KVSTORE: "false" } });
@@ -287,8 +221,7 @@ test("APP_KVSTORE_TYPE=boltdb with APP_BOLTDB_FILENAME keeps the store in that f
 });
 
 test("a POST body reaches the function; a GET's body does not (Tarmac reads the body of POST and PUT only)", { timeout: 180000 }, async () => {
-  const d = await dev();
-  try {
+  await serving(dev(), async (d) => {
     assert.match((await d.post("hello")).text, / body=hello /);
     assert.match((await d.get()).text, / body= /);
     // A GET may carry a body; fetch will not send one, so a raw request does.
@@ -309,41 +242,26 @@ test("a POST body reaches the function; a GET's body does not (Tarmac reads the 
     assert.match(await del.text(), / body= /);
     await d.logged(/POST \/ -> api 200 \(/);
     await d.logged(/\[info\] api: request 1\n/);
-  } finally {
-    await d.stop();
-  }
+  });
 });
 
 test("a failing function answers 500 with an empty body as Tarmac v0.10.0 does, and with --profile main `failed to execute wasm module - <error>`", { timeout: 180000 }, async () => {
-  let d = await dev();
-  try {
-    const r = await d.post("fail");
-    assert.equal(r.status, 500);
-    assert.equal(r.text, "");
+  await serving(dev(), async (d) => {
+    assert.deepEqual(await answer(d.post("fail")), { status: 500, text: "" });
     await d.logged(/POST \/ -> api 500 \([^)]*\): asked to fail/); // the error, in the log
-  } finally {
-    await d.stop();
-  }
-  d = await dev(project, { args: ["--profile", "main"] });
-  try {
-    const r = await d.post("fail");
-    assert.equal(r.status, 500);
-    assert.equal(r.text, "failed to execute wasm module - asked to fail");
+  });
+  await serving(dev(project, { args: ["--profile", "main"] }), async (d) => {
+    assert.deepEqual(await answer(d.post("fail")), { status: 500, text: "failed to execute wasm module - asked to fail" });
     assert.match(d.output(), /as Tarmac main/);
-  } finally {
-    await d.stop();
-  }
+  });
 });
 
 test("an init route runs once at start, before the server listens: the key it sets is there at the first request", { timeout: 180000 }, async () => {
-  const d = await dev();
-  try {
+  await serving(dev(), async (d) => {
     assert.match((await d.get()).text, / setup=done /);
     assert.equal(d.output().match(/init setup: ok/g).length, 1);
     assert.ok(d.output().indexOf("init setup: ok") < d.output().indexOf("listening on"));
-  } finally {
-    await d.stop();
-  }
+  });
 });
 
 test("an init route that keeps failing is retried `retries` times, then startup fails", { timeout: 180000 }, async () => {
@@ -359,55 +277,42 @@ test("an init route that keeps failing is retried `retries` times, then startup 
   assert.doesNotMatch(r.output, /listening on/);
 });
 
-test("a scheduled_task runs every `frequency` seconds: the counter it keeps grows over 3 s", { timeout: 180000 }, async () => {
-  const d = await dev();
-  try {
+test("a scheduled_task runs every `frequency` seconds: its timer is set to 1000 ms for a frequency of 1, and the counter it keeps grows with each run", { timeout: 180000 }, async () => {
+  // APP_DEBUG logs the timer's interval as it is set, and each run: the test waits for runs, not for the clock.
+  await serving(dev(project, { env: { APP_DEBUG: "true" } }), async (d) => {
+    await d.logged(/\[debug\] dev: scheduled_task tick: every 1000 ms\n/);
     const ticks = async () => Number(/ticks=(\d+)/.exec((await d.get()).text)[1]);
     const first = await ticks();
-    await sleep(3000);
+    // A run counts, then is logged: once first + 2 runs are logged, the counter has them all.
+    await d.logged(/scheduled_task tick: ok \(/, { count: first + 2 });
     const later = await ticks();
-    assert.ok(later >= first + 2, `ticks went from ${first} to ${later} in 3 s`);
-  } finally {
-    await d.stop();
-  }
+    assert.ok(later >= first + 2, `ticks went from ${first} to ${later} over ${first + 2} logged runs`);
+  });
 });
 
 test("a function route makes a function reachable by callFunction from the others", { timeout: 180000 }, async () => {
-  const d = await dev();
-  try {
-    const r = await d.post("call:xyz");
-    assert.equal(r.status, 200);
-    assert.equal(r.text, "helper said: helper got xyz");
-  } finally {
-    await d.stop();
-  }
+  await serving(dev(), async (d) => {
+    assert.deepEqual(await answer(d.post("call:xyz")), { status: 200, text: "helper said: helper got xyz" });
+  });
   // Without the function route, callFunction finds nothing, as under Tarmac.
   writeFileSync(join(project, "tarmac.no-function-route.json"), service(ROUTES.filter((r) => r.type !== "function")));
-  const bare = await dev(project, { args: ["--profile", "main", "--config", "tarmac.no-function-route.json"] });
-  try {
+  await serving(dev(project, { args: ["--profile", "main", "--config", "tarmac.no-function-route.json"] }), async (bare) => {
     const r = await bare.post("call:xyz");
     assert.equal(r.status, 500);
     assert.match(r.text, /helper failed: .*callback not found/);
-  } finally {
-    await bare.stop();
-  }
+  });
 });
 
 test("requests go through Tarmac's router: 404 for an unrouted path, 405 with Allow for an unrouted method, a :param route reaches the function named \"default\"; /health, /ready and /metrics answer", { timeout: 180000 }, async () => {
   // Started from another folder with --config: the modules are found next to tarmac.json.
-  const d = await dev(work, { args: ["--config", join(project, "tarmac.json")] });
-  try {
-    const nope = await d.get("/nope");
-    assert.equal(nope.status, 404);
-    assert.equal(nope.text, "404 page not found\n");
+  await serving(dev(work, { args: ["--config", join(project, "tarmac.json")] }), async (d) => {
+    assert.deepEqual(await answer(d.get("/nope")), { status: 404, text: "404 page not found\n" });
     const patch = await fetch(d.base + "/", { method: "PATCH" });
     assert.equal(patch.status, 405);
     assert.equal(patch.headers.get("allow"), "DELETE, GET, POST, PUT, OPTIONS");
     // Tarmac looks the function up by the exact path: /items/7 is routed, but "http:GET:/items/7" is
     // no route key, so the function named "default" (the helper's module here) answers.
-    const item = await d.get("/items/7");
-    assert.equal(item.status, 200);
-    assert.equal(item.text, "helper got ");
+    assert.deepEqual(await answer(d.get("/items/7")), { status: 200, text: "helper got " });
     await d.logged(/GET \/items\/7 -> default 200 /);
     assert.equal((await d.get("/health")).status, 200);
     assert.equal((await d.get("/ready")).status, 200);
@@ -415,31 +320,29 @@ test("requests go through Tarmac's router: 404 for an unrouted path, 405 with Al
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get("content-type"), /^text\/plain/);
     assert.equal((await d.get("/")).headers.get("server"), "tarmac");
-  } finally {
-    await d.stop();
-  }
+  });
 });
 
 test("editing a source file rebuilds and serves the new module without restarting (the in-memory store carried over); a build error keeps the previous module serving", { timeout: 600000 }, async () => {
   const dir = copyProject("edited");
-  const d = await dev(dir);
-  try {
+  assert.equal(await serving(dev(dir), async (d) => {
     assert.match((await d.get()).text, /^v1 count=1 /);
     const source = join(dir, "assembly", "api.ts");
     writeFileSync(source, readFileSync(source, "utf8").replace('"v1 count="', '"v2 count="'));
-    const answer = await until(async () => { const t = (await d.get()).text; return t.startsWith("v2") && t; }, 300000, "the edited module to answer");
+    // dev says how the build went; once it says "reloaded", the new module serves.
+    const out = await d.logged(/reloaded: |build failed: /, { within: 300000 });
+    assert.match(out, /reloaded: /, out);
+    const answer = (await d.get()).text;
+    assert.match(answer, /^v2 count=/);
     const count = Number(/count=(\d+)/.exec(answer)[1]);
     assert.ok(count >= 2, `the count went on across the reload (${answer})`);
-    await d.logged(/reloaded: /);
     assert.equal(d.child.exitCode, null, "the same process serves");
     const builds = d.output().match(/build failed/g)?.length ?? 0;
     writeFileSync(source, readFileSync(source, "utf8") + "\nthis is not AssemblyScript\n");
-    await until(() => (d.output().match(/build failed/g)?.length ?? 0) > builds, 300000, "the build to fail");
+    await d.logged(/build failed/, { count: builds + 1, within: 300000 });
     assert.match(d.output(), /the previous functions keep serving/);
     assert.match((await d.get()).text, /^v2 count=/);
-  } finally {
-    assert.equal(await d.stop(), 0);
-  }
+  }), 0);
 });
 
 test("a host call that blocks (a real HTTP request) blocks the functions' worker only: the server answers /health meanwhile, and calls wait their turn", { timeout: 180000 }, async () => {
@@ -449,49 +352,49 @@ test("a host call that blocks (a real HTTP request) blocks the functions' worker
   const arrival = new Promise((r) => { arrived = r; });
   const upstream = createServer((req, res) => { held.push(res); arrived(); });
   await new Promise((r) => upstream.listen(0, "127.0.0.1", r));
-  const d = await dev();
   try {
-    const fetching = d.post(`http://127.0.0.1:${upstream.address().port}/slow`, "/fetch");
-    await arrival; // the function is inside its host call now
-    let counted = null;
-    const counting = d.get().then((r) => { counted = r; return r; });
-    const health = await d.get("/health");
-    assert.equal(health.status, 200);
-    assert.equal(counted, null, "the next call waits for the one in the worker");
-    held[0].end("at last");
-    assert.equal((await fetching).text, "fetched 200 at last");
-    assert.match((await counting).text, /count=1 /);
+    // APP_DEBUG logs a call that has to wait for the worker: the test waits for that line, not for the clock.
+    await serving(dev(project, { env: { APP_DEBUG: "true" } }), async (d) => {
+      try {
+        const fetching = d.post(`http://127.0.0.1:${upstream.address().port}/slow`, "/fetch");
+        fetching.catch(() => {}); // should the test fail first, the server stops under it
+        await arrival; // the function is inside its host call now
+        let counted = null;
+        const counting = d.get().then((r) => { counted = r; return r; });
+        await d.logged(/GET \/ -> api: waits behind 1 call\n/); // the next call is at the server, queued
+        const health = await d.get("/health");
+        assert.equal(health.status, 200);
+        assert.equal(counted, null, "the next call waits for the one in the worker");
+        held[0].end("at last");
+        assert.equal((await fetching).text, "fetched 200 at last");
+        assert.match((await counting).text, /count=1 /);
+        const out = await d.logged(/GET \/ -> api 200 /);
+        const [first, next] = ["POST /fetch -> fetch 200 ", "GET / -> api 200 "].map((line) => out.indexOf(line));
+        assert.ok(first >= 0 && first < next, `answered after the call it waited for:\n${out}`);
+      } finally {
+        for (const res of held) if (!res.writableEnded) res.end();
+      }
+    });
   } finally {
-    for (const res of held) if (!res.writableEnded) res.end();
-    await d.stop();
     upstream.closeAllConnections();
     await new Promise((r) => upstream.close(r));
   }
 });
 
 test("APP_DEBUG prints each host call a function makes (APP_TRACE with requests and replies); without them, none", { timeout: 180000 }, async () => {
-  let d = await dev(project, { env: { APP_DEBUG: "true" } });
-  try {
+  await serving(dev(project, { env: { APP_DEBUG: "true" } }), async (d) => {
     await d.get();
     await d.logged(/\[debug\] api: host call kvstore\.set -> ok\n/);
-  } finally {
-    await d.stop();
-  }
-  d = await dev(project, { env: { APP_TRACE: "1" } });
-  try {
+  });
+  await serving(dev(project, { env: { APP_TRACE: "1" } }), async (d) => {
     await d.get();
     await d.logged(/\[debug\] api: host call kvstore\.get \{"key":"requests"\} -> failed \(Unable to fetch key requests - nil value returned from database\)/);
-  } finally {
-    await d.stop();
-  }
-  d = await dev();
-  try {
+  });
+  await serving(dev(), async (d) => {
     await d.get();
     await d.logged(/GET \/ -> api 200/);
     assert.doesNotMatch(d.output(), /host call/);
-  } finally {
-    await d.stop();
-  }
+  });
 });
 
 // ---- Starting and stopping ------------------------------------------------------------------
@@ -522,14 +425,11 @@ test("SQL: APP_ENABLE_SQL with APP_SQL_TYPE and APP_SQL_DSN reaches a real Postg
       const { server, skip } = await databaseForTests(name, "dev");
       if (skip) return t.skip(skip);
       try {
-        const d = await dev(project, { env: { APP_ENABLE_SQL: "true", APP_SQL_TYPE: type, APP_SQL_DSN: dsn(server.config) } });
-        try {
+        await serving(dev(project, { env: { APP_ENABLE_SQL: "true", APP_SQL_TYPE: type, APP_SQL_DSN: dsn(server.config) } }), async (d) => {
           const r = await d.post(query, "/sql");
           assert.equal(r.text, "42");
           assert.equal(r.status, 200);
-        } finally {
-          await d.stop();
-        }
+        });
       } finally {
         await server.stop();
       }

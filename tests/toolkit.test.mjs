@@ -1,33 +1,18 @@
 // The function author's loop, end to end from the packed tarball, in temporary directories:
 // `tarmac-as new` -> `npm install` -> `npm test` -> `tarmac-as build` -> `tarmac-as run` ->
 // `tarmac-as dev` answering HTTP requests; and an example folder copied out of the repository.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, cpSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { root, scratch, baseEnv, startDev, serving, answer } from "./dev-server.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const work = mkdtempSync(join(tmpdir(), "tarmac-as-toolkit-"));
-const children = new Set();
-after(() => {
-  for (const c of children) c.kill("SIGKILL");
-  rmSync(work, { recursive: true, force: true });
-});
-
-// The project's own `node --test` must report as a top-level run, not to this test runner.
-const baseEnv = () => { const e = { ...process.env }; delete e.NODE_TEST_CONTEXT; return e; };
+const work = scratch("tarmac-as-toolkit-");
+// The project's own `node --test` must report as a top-level run, not to this test runner: baseEnv.
 const run = (cmd, args, cwd, env = {}) => execFileSync(cmd, args, { cwd, env: { ...baseEnv(), ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const npm = (args, cwd, env) => run("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline"], cwd, env);
 const cli = (args, cwd, env) => run(process.execPath, [join(cwd, "node_modules", "tarmac-as", "bin", "tarmac-as.mjs"), ...args], cwd, env);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
 
 // The packed package, as a user installs it.
 const tarball = (() => {
@@ -43,24 +28,8 @@ function newProject(template) {
   return dir;
 }
 
-/** Starts `tarmac-as dev` in `dir` on a free loopback port; resolves when it answers /ready. */
-async function dev(dir, env = {}, args = []) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(dir, "node_modules", "tarmac-as", "bin", "tarmac-as.mjs"), "dev", "--port", String(port), ...args], { cwd: dir, env: { ...baseEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let output = "";
-  child.stdout.on("data", (d) => { output += d; });
-  child.stderr.on("data", (d) => { output += d; });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`dev exited: ${output}`);
-    try { if ((await fetch(`${base}/ready`)).status === 200) break; } catch {}
-    await sleep(100);
-  }
-  const stop = async () => { child.kill("SIGTERM"); await new Promise((r) => child.exitCode !== null ? r() : child.once("exit", r)); children.delete(child); };
-  const get = async (path = "/", init) => { const r = await fetch(base + path, init); return { status: r.status, text: await r.text() }; };
-  return { base, get, stop, output: () => output };
-}
+/** `tarmac-as dev` from the project's own node_modules, in `dir` (tests/dev-server.mjs's startDev). */
+const dev = (dir, env = {}, args = []) => startDev(join(dir, "node_modules", "tarmac-as", "bin", "tarmac-as.mjs"), dir, { env, args });
 
 test("new kv project: npm install, npm test, build, run, then dev counts across requests and, with the file store, across a restart", { timeout: 600000 }, async () => {
   const dir = newProject("kv");
@@ -74,21 +43,19 @@ test("new kv project: npm install, npm test, build, run, then dev counts across 
   assert.match(once, /response \(HTTP 200\): 42/);
 
   const env = { APP_KVSTORE_TYPE: "internal", APP_BOLTDB_FILENAME: join(dir, "kv.json") };
-  let server = await dev(dir, env);
-  try {
-    assert.deepEqual(await server.get("/"), { status: 200, text: "1" });
-    assert.deepEqual(await server.get("/", { method: "POST", body: "x" }), { status: 200, text: "2" });
-  } finally { await server.stop(); }
-  server = await dev(dir, env);
-  try {
-    assert.deepEqual(await server.get("/"), { status: 200, text: "3" }, "the file store kept the count across a restart");
-    // A source change is rebuilt and served without restarting.
+  await serving(dev(dir, env), async (server) => {
+    assert.deepEqual(await answer(server.get("/")), { status: 200, text: "1" });
+    assert.deepEqual(await answer(server.post("x")), { status: 200, text: "2" });
+  });
+  await serving(dev(dir, env), async (server) => {
+    assert.deepEqual(await answer(server.get("/")), { status: 200, text: "3" }, "the file store kept the count across a restart");
+    // A source change is rebuilt and served without restarting; dev says so before it serves it.
     const src = join(dir, "assembly", "main.ts");
     writeFileSync(src, readFileSync(src, "utf8").replace("return ok(count.toString());", `return ok("count=" + count.toString());`));
-    let answer = "";
-    for (let i = 0; i < 300 && !answer.startsWith("count="); i++) { await sleep(200); answer = (await server.get("/")).text; }
-    assert.match(answer, /^count=\d+$/, server.output());
-  } finally { await server.stop(); }
+    const out = await server.logged(/reloaded: |build failed: /, { within: 300000 });
+    assert.match(out, /reloaded: /, out);
+    assert.match((await server.get("/")).text, /^count=\d+$/, server.output());
+  });
 });
 
 test("new service project: its tests pass; dev runs init at start, the scheduled task on its schedule and function routes", { timeout: 600000 }, async () => {
@@ -96,16 +63,18 @@ test("new service project: its tests pass; dev runs init at start, the scheduled
   assert.match(npm(["test"], dir), /# pass 3/);
   const config = join(dir, "tarmac.json");
   writeFileSync(config, readFileSync(config, "utf8").replace('"frequency": 10', '"frequency": 1'));
-  const server = await dev(dir);
-  try {
-    const first = await server.get("/", { method: "POST", body: "Ada" });
+  // APP_DEBUG logs the task's interval as its timer is set, and each run: the test waits for runs, not for the clock.
+  await serving(dev(dir, { APP_DEBUG: "true" }), async (server) => {
+    await server.logged(/\[debug\] dev: scheduled_task tick: every 1000 ms\n/);
+    const first = await server.post("Ada");
     assert.equal(first.status, 200);
     assert.match(first.text, /^Hello, Ada! \(ticks: \d+\)$/, "setup ran at start, format reached by callFunction");
-    await sleep(3000);
-    const later = await server.get("/");
     const ticks = (t) => Number(/ticks: (\d+)/.exec(t)[1]);
+    // A run counts, then is logged: once that many runs are logged, the counter has them all.
+    await server.logged(/scheduled_task tick: ok \(/, { count: ticks(first.text) + 2 });
+    const later = await server.get("/");
     assert.ok(ticks(later.text) >= ticks(first.text) + 2, `the scheduled task ran: ${first.text} -> ${later.text}`);
-  } finally { await server.stop(); }
+  });
 });
 
 test("a function's failure reaches the HTTP caller as Tarmac sends it: 500, empty on v0.10.0, the error text on main", { timeout: 600000 }, async () => {
@@ -113,12 +82,11 @@ test("a function's failure reaches the HTTP caller as Tarmac sends it: 500, empt
   assert.match(npm(["test"], dir), /# pass 2/);
   cli(["build"], dir);
   for (const [profile, body] of [["v0.10.0", ""], ["main", /^failed to execute wasm module - fetch failed: /]]) {
-    const server = await dev(dir, {}, ["--profile", profile]);
-    try {
-      const r = await server.get("/", { method: "POST", body: "http://127.0.0.1:1/" });
+    await serving(dev(dir, {}, ["--profile", profile]), async (server) => {
+      const r = await server.post("http://127.0.0.1:1/");
       assert.equal(r.status, 500);
       if (typeof body === "string") assert.equal(r.text, body); else assert.match(r.text, body);
-    } finally { await server.stop(); }
+    });
   }
 });
 
