@@ -1,8 +1,11 @@
 // A reference for what the SDK must answer to any host reply: its rules written again, plainly,
 // in JavaScript. The fuzzer compares the compiled guest against this, reply by reply.
 import { Kind } from "../probe.mjs";
+import { LIMITS, hostText } from "../../spec/capabilities.mjs";
 
-const MAX_DEPTH = 128; // the SDK's limit on nesting inside a skipped value
+const MAX_DEPTH = LIMITS.MAX_JSON_DEPTH[1]; // the SDK's limit on nesting inside a skipped value
+// The host texts the reference recognises, from the registry the SDK's table follows.
+const CALLBACK_NOT_FOUND = hostText("CALLBACK_NOT_FOUND");
 
 class Invalid extends Error {}
 
@@ -180,7 +183,7 @@ function walkReply(reply, fields, notFoundOn404 = false) {
 function statusPrelude({ ok, error = "", body }) {
   if (body.length === 0) {
     if (ok) return { result: { kind: Kind.InvalidResponse } };
-    return { result: { kind: error === "callback not found" ? Kind.Unavailable : Kind.HostFailure } };
+    return { result: { kind: error === CALLBACK_NOT_FOUND ? Kind.Unavailable : Kind.HostFailure } };
   }
   const doc = parse(body);
   if (!doc || doc.type !== "object") return { result: { kind: Kind.InvalidResponse } };
@@ -207,7 +210,7 @@ function readStatusInto(v, st) {
 }
 
 // hord's ErrNil: the end of Tarmac's message for a missing key (any other failure of a get is 404 too).
-const HORD_NIL = "nil value returned from database";
+const HORD_NIL = hostText("HORD_NIL");
 
 function statusVerdict(st, ok, notFoundOn404 = false, error = "") {
   if (st.problem || st.code === 0 || st.code < 100 || st.code > 599) return { kind: Kind.InvalidResponse };
@@ -305,11 +308,11 @@ export function expectedSql(reply, base64Columns) {
 /** Logger, metrics and function calls: replies where only ok and the error text count. */
 export function expectedText(capability, { ok, error = "", body }) {
   if (ok) return capability === "function" ? { kind: Kind.OK, value: Buffer.from(body) } : { kind: Kind.OK };
-  if (capability === "function") return { kind: error === "callback not found" ? Kind.NotFound : Kind.HostFailure };
-  if (error === "callback not found") return { kind: Kind.Unavailable };
+  if (capability === "function") return { kind: error === CALLBACK_NOT_FOUND ? Kind.NotFound : Kind.HostFailure };
+  if (error === CALLBACK_NOT_FOUND) return { kind: Kind.Unavailable };
   if (capability === "metrics") {
-    if (error === "metric name in use") return { kind: Kind.Conflict };
-    if (error === "invalid metric name" || error === "invalid action") return { kind: Kind.InvalidInput };
+    if (error === hostText("METRIC_NAME_IN_USE")) return { kind: Kind.Conflict };
+    if (error === hostText("INVALID_METRIC_NAME") || error === hostText("INVALID_ACTION")) return { kind: Kind.InvalidInput };
   }
   return { kind: Kind.HostFailure };
 }
