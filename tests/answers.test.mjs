@@ -6,27 +6,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { guests } from "./guests.mjs";
-import { Kind, Op, decode, request } from "./probe.mjs";
-import { CapsOp, capsRequest, httpCallRequest, f64 } from "./caps.mjs";
-import { HOST_TEXTS, operations } from "../spec/capabilities.mjs";
+import { Kind, decode } from "./probe.mjs";
+import { CALLS, SENT, id } from "./operations.mjs";
+import { HOST_TEXTS } from "../spec/capabilities.mjs";
 import { TestHost } from "../host/index.mjs";
 
-// How a compiled function makes each operation: [which test guest, its request].
-const CALLS = {
-  "kvstore:get": ["probe", request(Op.GET, "k")],
-  "kvstore:set": ["probe", request(Op.SET, "k", Buffer.from("v"))],
-  "kvstore:delete": ["probe", request(Op.DELETE, "k")],
-  "kvstore:keys": ["probe", request(Op.KEYS)],
-  "httpclient:call": ["caps", httpCallRequest("GET", "http://127.0.0.1:9/")],
-  "sql:query": ["caps", capsRequest(CapsOp.SQL, "SELECT 1")],
-  "metrics:counter": ["caps", capsRequest(CapsOp.COUNTER, "hits")],
-  "metrics:gauge": ["caps", capsRequest(CapsOp.GAUGE_INC, "in_flight")],
-  "metrics:histogram": ["caps", capsRequest(CapsOp.HISTOGRAM, "seconds", f64(0.5))],
-  ...Object.fromEntries(["info", "warn", "error", "debug", "trace"].map((level) => [`logger:${level}`, ["caps", capsRequest(CapsOp.LOG, level, Buffer.from("x", "utf16le"))]])),
-  "function:*": ["caps", capsRequest(CapsOp.CALL, "other")],
-};
-const SENT = operations().filter((op) => op.sent !== false);
-const id = (op) => `${op.namespace}:${op.operation}`;
 const carriesStatus = (op) => Boolean(op.reply?.status);
 
 let host, fns;
@@ -55,7 +39,7 @@ function rowFor(op, text, withStatus) {
 }
 
 test("every operation the SDK sends has a way in for these checks", () => {
-  for (const op of SENT) assert.ok(CALLS[id(op)], `no call for ${id(op)} in tests/answers.test.mjs`);
+  for (const op of SENT) assert.ok(CALLS[id(op)], `no call for ${id(op)} in tests/operations.mjs`);
 });
 
 test("each host text of the table gives its kind on every operation it applies to, first match winning", () => {
