@@ -1,9 +1,8 @@
 // Tarmac's httpclient `call` callback (pkg/callbacks/httpclient), protobuf first, then JSON, making real
 // requests through the SyncBridge. Status 200 means the request was made; `code` is upstream's.
-import { CallbackError } from "./tarmac-host.mjs";
-import { goJSON, goUnmarshal, goBase64Decode } from "./go-json.mjs";
-import { encodeProto } from "./protowire.mjs";
+import { goUnmarshal, goBase64Decode } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
+import { status, OK, jsonAnswer, protoAnswer } from "./answer.mjs";
 
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
@@ -15,11 +14,7 @@ export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY, profil
     const text = (n) => pb[n]?.at(-1)?.toString() ?? "";
     const method = text(1) || "GET";
     const url = text(3);
-    const answer = (code, status, extra = {}) => {
-      const bytes = encodeProto({ 1: { 1: code, 2: status }, ...extra });
-      if (code !== 200) throw new CallbackError(status, bytes);
-      return bytes;
-    };
+    const answer = (code, text, fields) => protoAnswer(status(code, text), fields);
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1] ?? "";
     if (!/^https?$/i.test(scheme)) {
       // Go's client: `Get "": unsupported protocol scheme ""`.
@@ -30,27 +25,23 @@ export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY, profil
     if (r.error) return answer(r.stage === "create" ? 400 : 500, `Unable to ${r.stage === "create" ? "create" : "execute"} HTTP request - ${r.error}`);
     return answer(200, "OK", { 2: r.code, 4: Buffer.from(r.body, "base64") });
   };
-  const reply = (status, code = 0, headers = null, body = "") => {
-    const bytes = goJSON({ status, code, headers, body });
-    if (status.code !== 200) throw new CallbackError(status.status, bytes);
-    return bytes;
-  };
+  const reply = (st, code = 0, headers = null, body = "") => jsonAnswer({ status: st, code, headers, body });
   return {
     call(payload) {
       const pb = profile.decode(payload, "httpclient:call");
       if (pb) return protoCall(pb);
       const req = goUnmarshal(payload, { method: "", headers: {}, url: "", body: "", insecure: false });
-      if (!req) return reply({ code: 400, status: "Error Parsing Input" });
+      if (!req) return reply(status(400, "Error Parsing Input"));
       const body = goBase64Decode(req.body);
-      if (body === null) return reply({ code: 400, status: "Unable to decode data - illegal base64 data at input byte 0" });
+      if (body === null) return reply(status(400, "Unable to decode data - illegal base64 data at input byte 0"));
       const method = req.method === "" ? "GET" : req.method;
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return reply({ code: 400, status: `Unable to create HTTP request - net/http: invalid method ${JSON.stringify(method)}` });
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return reply(status(400, `Unable to create HTTP request - net/http: invalid method ${JSON.stringify(method)}`));
       const r = bridge.call("http", { method, url: req.url, headers: req.headers ?? {}, body, insecure: req.insecure, maxBody });
       if (r.error) {
-        if (r.stage === "create") return reply({ code: 400, status: `Unable to create HTTP request - ${r.error}` });
-        return reply({ code: 500, status: `Unable to execute HTTP request - ${r.error}` });
+        if (r.stage === "create") return reply(status(400, `Unable to create HTTP request - ${r.error}`));
+        return reply(status(500, `Unable to execute HTTP request - ${r.error}`));
       }
-      return reply({ code: 200, status: "OK" }, r.code, sortKeys(r.headers), r.body);
+      return reply(OK, r.code, sortKeys(r.headers), r.body);
     },
   };
 }

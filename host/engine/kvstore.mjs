@@ -3,10 +3,9 @@
 // in-memory backend (hord's hashmap driver). Like Tarmac, get/set/delete try protobuf first,
 // with the profile's decoder, and fall back to JSON.
 
-import { goJSON, goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
-import { encodeProto } from "./protowire.mjs";
+import { goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
-import { CallbackError } from "./tarmac-host.mjs";
+import { status, OK, jsonAnswer as json, protoAnswer as proto } from "./answer.mjs";
 
 /**
  * hord's hashmap driver: keys and data must be non-empty; keys() of an empty store is null.
@@ -38,17 +37,6 @@ export class MemoryStore {
   }
   keys() { return this.map.size ? [...this.map.keys()] : this.emptyKeys; }
 }
-
-const status = (code, text) => ({ code, status: text });
-const OK = status(200, "OK");
-
-// A status other than 200 fails the host call; the body stays readable (wapc-go keeps hostResp).
-function answer(st, body) {
-  if (st.code !== 200) throw new CallbackError(st.status, body);
-  return body;
-}
-const json = (obj) => answer(obj.status, goJSON(obj));
-const proto = (st, extra = {}) => answer(st, encodeProto({ 1: { 1: st.code, 2: st.status }, ...extra }));
 
 /** Go's base64 CorruptInputError offset, approximately: the first byte that cannot be there. */
 function badBase64Offset(s) {

@@ -1,6 +1,6 @@
 // Tarmac's metrics callbacks (v0.10.0 and main) (pkg/callbacks/metrics): counters, gauges and summaries
 // ("histogram") on a registry, errors as text only, an empty reply on success.
-import { CallbackError, HostPanic } from "./tarmac-host.mjs";
+import { CallbackError, HostPanic } from "./errors.mjs";
 import { goUnmarshal } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
 

@@ -14,20 +14,12 @@ import { httpclientCallbacks } from "./httpclient.mjs";
 import { sqlCallbacks } from "./sql.mjs";
 import { SyncBridge } from "./sync.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
+import { CallbackError, HostPanic } from "./errors.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
 
-/** The error a callback raises to make the host call fail; `body` stays readable by the guest. */
-export class CallbackError extends Error {
-  constructor(message, body = null) {
-    super(message);
-    this.body = body;
-  }
-}
-
-/** A Go panic inside a host function: wazero recovers it and the whole invocation fails. */
-export class HostPanic extends Error {}
+export { CallbackError, HostPanic };
 
 /**
  * A Tarmac-like host. `capabilities` maps "namespace" to { operation: (payload: Buffer) =>
