@@ -11,6 +11,7 @@ import "./quiet.mjs";
 // Loaded after quiet.mjs has run (static imports of node:wasi would warn before it could).
 const { TarmacHost, CallbackError } = await import("../host/engine/tarmac-host.mjs");
 const { MemoryStore } = await import("../host/engine/kvstore.mjs");
+const { HOST_ANSWERS } = await import("../spec/capabilities.mjs");
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
 
@@ -148,7 +149,7 @@ export class TestHost {
       let reply;
       if (failure && failure.left > 0) {
         failure.left--;
-        if (failure.unavailable) throw new CallbackError("callback not found");
+        if (failure.unavailable) throw new CallbackError(HOST_ANSWERS.callbackNotFound);
         if (failure.error !== undefined) throw new CallbackError(String(failure.error));
         if (failure.reply !== undefined) reply = toBuffer(failure.reply);
         else {

@@ -13,7 +13,7 @@ import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 // What the tarball holds: these files, plus every file of the SDK (assembly/) and of the
 // preset's build check (transform/). A file the package starts to ship belongs here.
 const SHIPPED = ["LICENSE", "README.md", "package.json", "index.js", "index.d.ts", "asconfig.json", "tsconfig.json"];
-const SHIPPED_DIRS = ["assembly", "transform", "bin", "cli", "host", "templates"];
+const SHIPPED_DIRS = ["assembly", "transform", "bin", "cli", "host", "spec", "templates"];
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 let dir, packed;

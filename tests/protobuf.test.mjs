@@ -9,7 +9,8 @@ import fc from "fast-check";
 import { probeInstance, guests } from "./guests.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest, httpCallRequest, f64 } from "./caps.mjs";
-import { unmarshalV010, unmarshalVT, schemas } from "../host/engine/protowire.mjs";
+import { unmarshalV010, unmarshalVT } from "../host/engine/protowire.mjs";
+import { PROTO_MESSAGES as schemas } from "../spec/capabilities.mjs";
 import { goUnmarshal, goBase64Decode } from "../host/engine/go-json.mjs";
 import { PROTOBUF_GUARD } from "./wire.mjs";
 

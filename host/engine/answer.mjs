@@ -4,6 +4,7 @@
 import { CallbackError } from "./errors.mjs";
 import { goJSON } from "./go-json.mjs";
 import { encodeProto } from "./protowire.mjs";
+import { CAPABILITIES } from "../../spec/capabilities.mjs";
 
 /** Tarmac's Status: { code, status }. */
 export const status = (code, text) => ({ code, status: text });
@@ -20,3 +21,16 @@ export const jsonAnswer = (reply) => answer(reply.status, goJSON(reply));
 
 /** A protobuf reply: the Status as field 1, then `fields` ({ number: value }). */
 export const protoAnswer = (st, fields = {}) => answer(st, encodeProto({ 1: { 1: st.code, 2: st.status }, ...fields }));
+
+/**
+ * A host error text the SDK recognises, as the registry lists it for `capability`
+ * (CAPABILITIES[capability].texts): the text is written where it is used, for the reader, and a
+ * text the registry lacks fails as the module loads, so the test host cannot answer a text the
+ * SDK does not know.
+ */
+export function registryText(capability, text) {
+  if (!Object.hasOwn(CAPABILITIES[capability]?.texts ?? {}, text)) {
+    throw new Error(`spec/capabilities.mjs lists no host text ${JSON.stringify(text)} for ${capability}`);
+  }
+  return text;
+}

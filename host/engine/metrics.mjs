@@ -3,6 +3,12 @@
 import { CallbackError, HostPanic } from "./errors.mjs";
 import { goUnmarshal } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
+import { registryText } from "./answer.mjs";
+
+// Tarmac's error texts, which the SDK tells apart (spec/capabilities.mjs).
+const INVALID_NAME = registryText("metrics", "invalid metric name");
+const INVALID_ACTION = registryText("metrics", "invalid action");
+const NAME_IN_USE = registryText("metrics", "metric name in use");
 
 const NAME = /^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$/;
 // Names Tarmac registers itself: registering them again panics inside the host (MustRegister).
@@ -33,12 +39,12 @@ export class Metrics {
 /** The metrics capability's operations: protobuf first with `profile`'s decoder, then JSON (Tarmac's answers are text only). */
 export function metricsCallbacks(metrics, profile = tarmacProfile()) {
   const use = (name, type) => {
-    if (!NAME.test(name)) throw new CallbackError("invalid metric name", Buffer.alloc(0));
+    if (!NAME.test(name)) throw new CallbackError(INVALID_NAME, Buffer.alloc(0));
     return type;
   };
   const register = (name, type) => {
     const m = metrics.byName.get(name);
-    if (m && m.type !== type) throw new CallbackError("metric name in use", Buffer.alloc(0));
+    if (m && m.type !== type) throw new CallbackError(NAME_IN_USE, Buffer.alloc(0));
     if (!m && BUILT_IN.test(name)) throw new HostPanic(`duplicate metrics collector registration attempted`);
     if (!m) metrics.byName.set(name, { type, value: 0, observations: [] });
     return metrics.byName.get(name);
@@ -63,7 +69,7 @@ export function metricsCallbacks(metrics, profile = tarmacProfile()) {
     gauge(payload) {
       const { name, action } = parse(payload, { name: "", action: "" }, "metrics:gauge");
       use(name);
-      if (action !== "inc" && action !== "dec") throw new CallbackError("invalid action", Buffer.alloc(0));
+      if (action !== "inc" && action !== "dec") throw new CallbackError(INVALID_ACTION, Buffer.alloc(0));
       register(name, "gauge").value += action === "inc" ? 1 : -1;
       return Buffer.alloc(0);
     },

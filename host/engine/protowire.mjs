@@ -12,20 +12,8 @@
 //   Skip(), which closes a group on *any* end-group tag and checks lengths only at the end. A
 //   map entry is read without wire type checks, and its key and value may reach past its end.
 
-/** The request messages of tarmac-project/protobuf-definitions: field number -> kind. */
-export const schemas = {
-  "kvstore:get": { 1: "string" },
-  "kvstore:set": { 1: "string", 2: "bytes" },
-  "kvstore:delete": { 1: "string" },
-  "kvstore:keys": { 1: "bool" },
-  // HTTPClient: method, headers (a map: string -> string on v0.10.0, string -> Header on main), url, body, insecure.
-  "httpclient:call": { 1: "string", 2: "map", 3: "string", 4: "bytes", 5: "bool" },
-  "sql:query": { 1: "bytes" },
-  "sql:exec": { 1: "bytes" },
-  "metrics:counter": { 1: "string" },
-  "metrics:gauge": { 1: "string", 2: "string" },
-  "metrics:histogram": { 1: "string", 2: "double" },
-};
+// The request messages themselves (field number -> kind, from tarmac-project/protobuf-definitions)
+// are the registry's: PROTO_MESSAGES in spec/capabilities.mjs, by "namespace:operation".
 
 const WIRE = { bool: 0, double: 1, string: 2, bytes: 2, map: 2 };
 const MAX_FIELD = 2 ** 29 - 1;

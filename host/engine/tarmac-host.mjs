@@ -15,6 +15,7 @@ import { sqlCallbacks } from "./sql.mjs";
 import { SyncBridge } from "./sync.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
 import { CallbackError, HostPanic } from "./errors.mjs";
+import { HOST_ANSWERS } from "../../spec/capabilities.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
@@ -106,7 +107,7 @@ export class TarmacHost {
     const cap = binding === "tarmac" ? this.capabilities[namespace] : undefined;
     const own = cap && (Object.getPrototypeOf(cap) === null ? operation in cap : Object.prototype.hasOwnProperty.call(cap, operation));
     const fn = own ? cap[operation] : undefined;
-    if (!fn) throw new CallbackError("callback not found");
+    if (!fn) throw new CallbackError(HOST_ANSWERS.callbackNotFound);
     return fn(payload, operation);
   }
 }
