@@ -11,6 +11,7 @@ import "./quiet.mjs";
 // Loaded after quiet.mjs has run (static imports of node:wasi would warn before it could).
 const { TarmacHost } = await import("../host/engine/tarmac-host.mjs");
 const { MemoryStore } = await import("../host/engine/kvstore.mjs");
+const { rowsJSON } = await import("../host/engine/sql-rows.mjs");
 const { HOST_ANSWERS } = await import("../spec/capabilities.mjs");
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
@@ -176,12 +177,9 @@ export class TestHost {
       let rows;
       try { rows = this.canned.rows(args.query); } catch (e) { rows = e; }
       if (rows instanceof Error) return { error: rows.message };
-      if (!rows || rows.length === 0) return { json: "null" };
-      const mysql = (this.canned.driver ?? "postgres") === "mysql";
-      // Tarmac's MySQL driver hands every column over as bytes, which JSON carries as base64.
-      const value = (v) => (v === null || v === undefined ? null : mysql ? Buffer.from(Buffer.isBuffer(v) ? v : String(v)).toString("base64") : v);
-      const sorted = rows.map((row) => Object.fromEntries(Object.keys(row).sort().map((k) => [k, value(row[k])])));
-      return { json: JSON.stringify(sorted) };
+      // As Tarmac's driver hands them to encoding/json, as real rows are (engine/sql-rows.mjs).
+      const columns = (rows ?? []).map((row) => Object.entries(row).map(([name, value]) => ({ name, value })));
+      return { json: rowsJSON(this.canned.driver ?? "postgres", columns) };
     }
     return real(kind, args);
   }

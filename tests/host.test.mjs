@@ -6,6 +6,7 @@ import { TarmacHost, CallbackError } from "../host/engine/tarmac-host.mjs";
 import { parseProto } from "../host/engine/protowire.mjs";
 import { goBase64Decode, goJSON, goBytes, goUnmarshal } from "../host/engine/go-json.mjs";
 import { plainSetRequest } from "../host/engine/kvstore.mjs";
+import { rowsJSON } from "../host/engine/sql-rows.mjs";
 import fc from "fast-check";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, dirname, resolve, relative } from "node:path";
@@ -143,4 +144,14 @@ test("the test host's modules import one another without a cycle", () => {
   };
   for (const f of graph.keys()) if (!state.has(f)) visit(f);
   assert.deepEqual(cycles, []);
+});
+
+test("SQL rows as Tarmac's drivers hand them to encoding/json: keys sorted, no rows as null, MySQL columns as base64, lib/pq's types", () => {
+  const row = (...columns) => columns.map(([name, value, type]) => ({ name, value, type }));
+  assert.equal(rowsJSON("postgres", []), "null");
+  assert.equal(rowsJSON("mysql", [row(["b", Buffer.from("2")], ["a", null])]), `[{"a":null,"b":"Mg=="}]`);
+  assert.equal(rowsJSON("mysql", [row(["n", 2])]), rowsJSON("mysql", [row(["n", Buffer.from("2")])]), "a canned value is the bytes of its text");
+  assert.equal(rowsJSON("postgres", [row(["t", "t", 16], ["i", "42", 20], ["f", "1.50", 701], ["s", "x", 25], ["b", "\\x6869", 17], ["d", "2024-01-02 03:04:05.120", 1114])]),
+    `[{"b":"aGk=","d":"2024-01-02T03:04:05.12Z","f":1.5,"i":42,"s":"x","t":true}]`);
+  assert.equal(rowsJSON("postgres", [row(["z", 1], ["a", { x: [1] }])]), `[{"a":{"x":[1]},"z":1}]`, "canned values as given");
 });
