@@ -167,7 +167,7 @@ export class TestHost {
       }
       if (answer !== undefined && answer !== null) {
         const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-        return { code: answer.status ?? 200, headers, body: toBuffer(answer.body).toString("base64") };
+        return { code: answer.status ?? 200, headers, body: toBuffer(answer.body) };
       }
     }
     if (kind === "http" && !this.realHttp) {

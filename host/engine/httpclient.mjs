@@ -1,6 +1,6 @@
 // Tarmac's httpclient `call` callback (pkg/callbacks/httpclient), protobuf first, then JSON, making real
 // requests through the SyncBridge. Status 200 means the request was made; `code` is upstream's.
-import { goUnmarshal, goBase64Decode } from "./go-json.mjs";
+import { goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
 import { status, OK, jsonAnswer, protoAnswer } from "./answer.mjs";
 
@@ -23,7 +23,7 @@ export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY, profil
     }
     const r = bridge.call("http", { method, url, headers: {}, body: pb[4]?.at(-1) ?? Buffer.alloc(0), insecure: (pb[5]?.at(-1) ?? 0n) !== 0n, maxBody });
     if (r.error) return answer(r.stage === "create" ? 400 : 500, `Unable to ${r.stage === "create" ? "create" : "execute"} HTTP request - ${r.error}`);
-    return answer(200, "OK", { 2: r.code, 4: Buffer.from(r.body, "base64") });
+    return answer(200, "OK", { 2: r.code, 4: bytes(r.body) });
   };
   const reply = (st, code = 0, headers = null, body = "") => jsonAnswer({ status: st, code, headers, body });
   return {
@@ -41,10 +41,13 @@ export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY, profil
         if (r.stage === "create") return reply(status(400, `Unable to create HTTP request - ${r.error}`));
         return reply(status(500, `Unable to execute HTTP request - ${r.error}`));
       }
-      return reply(OK, r.code, sortKeys(r.headers), r.body);
+      return reply(OK, r.code, sortKeys(r.headers), goBytes(bytes(r.body)));
     },
   };
 }
+
+// The upstream's body as a Buffer (from the I/O worker it arrives as a Uint8Array), not copied.
+const bytes = (b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 // encoding/json writes map keys sorted.
 const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -1,4 +1,6 @@
-// The I/O side of SyncBridge: HTTP requests as Go's net/http client would make them.
+// The I/O side of SyncBridge: HTTP requests as Go's net/http client would make them, and SQL on
+// a real database. Bodies are raw bytes (they arrive as a Uint8Array): how a reply encodes them
+// is the callback's business.
 import { workerData } from "node:worker_threads";
 import http from "node:http";
 import https from "node:https";
@@ -77,7 +79,7 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
           delete first["content-encoding"];
           delete first["content-length"];
         }
-        resolve({ code: res.statusCode, headers: first, body: data.toString("base64") });
+        resolve({ code: res.statusCode, headers: first, body: data });
       });
       res.on("error", (e) => resolve({ error: e.message, stage: "read" }));
     });
