@@ -34,6 +34,17 @@ export interface TestHostOptions {
     | { driver?: "postgres" | "mysql"; rows: (query: string) => Record<string, unknown>[] | Error };
   /** Called with each log line as the function logs it. */
   log?: (line: { level: string; message: string }) => void;
+  /** The clocks the function reads through WASI (`now()`, response retention); default the machine's. */
+  clock?: ManualClock;
+}
+
+/** Clocks a test moves by hand: realtime from `realtime`, monotonic from `uptime` (nanoseconds), both moved by `advance`. */
+export declare class ManualClock {
+  constructor(options?: { realtime?: bigint; uptime?: bigint });
+  /** Moves every clock on by `ms` milliseconds. */
+  advance(ms: number): this;
+  /** Nanoseconds on WASI clock `id` (0 realtime, 1 monotonic, 2 and 3 CPU time), or null for another id. */
+  time(id: number): bigint | null;
 }
 
 /** A host call as a hook sees it (before it is answered). */

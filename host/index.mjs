@@ -9,10 +9,12 @@
 // recorded, and failures can be injected per capability and operation.
 import "./quiet.mjs";
 // Loaded after quiet.mjs has run (static imports of node:wasi would warn before it could).
-const { TarmacHost } = await import("../host/engine/tarmac-host.mjs");
+const { TarmacHost, ManualClock } = await import("../host/engine/tarmac-host.mjs");
 const { MemoryStore } = await import("../host/engine/kvstore.mjs");
 const { rowsJSON } = await import("../host/engine/sql-rows.mjs");
 const { HOST_ANSWERS } = await import("../spec/capabilities.mjs");
+
+export { ManualClock };
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
 
@@ -57,14 +59,15 @@ export class TestHost {
    * @param {boolean} [options.realHttp] make real requests for what no route answers (default true)
    * @param {object} [options.sql] { driver: "postgres"|"mysql", config } for a real database, or { driver?, rows: (query) => rows | Error } for canned rows
    * @param {Function} [options.log] called with { level, message } as the function logs (also kept in `host.logs`)
+   * @param {ManualClock} [options.clock] the clocks the function reads (`now()`, response retention), moved by the test with `clock.advance(ms)`; default the machine's
    */
-  constructor({ profile = "v0.10.0", kv = {}, store = null, http = null, realHttp = true, sql = null, log = null } = {}) {
+  constructor({ profile = "v0.10.0", kv = {}, store = null, http = null, realHttp = true, sql = null, log = null, clock = null } = {}) {
     const kvStore = store ?? new MemoryStore();
     this.routes = http;
     this.realHttp = realHttp;
     this.canned = sql && sql.rows ? sql : null;
     const sqlConfig = sql ? (sql.rows ? { driver: sql.driver ?? "postgres", config: null } : sql) : null;
-    this.engine = new TarmacHost({ profile, kvstore: kv !== false, store: kvStore, sql: sqlConfig, log, io: (kind, args, real) => this.io(kind, args, real) });
+    this.engine = new TarmacHost({ profile, kvstore: kv !== false, store: kvStore, sql: sqlConfig, log, clock, io: (kind, args, real) => this.io(kind, args, real) });
     /** The key:value store (`host.kv.get(key)`, `host.kv.set(key, value)`, ...). */
     this.kv = new KeyValue(kvStore);
     for (const [k, v] of Object.entries(kv || {})) this.kv.set(k, v);

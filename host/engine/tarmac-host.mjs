@@ -13,6 +13,7 @@ import { metricsCallbacks, Metrics } from "./metrics.mjs";
 import { httpclientCallbacks } from "./httpclient.mjs";
 import { sqlCallbacks } from "./sql.mjs";
 import { SyncBridge } from "./sync.mjs";
+import { withClock } from "./clock.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
 import { CallbackError, HostPanic } from "./errors.mjs";
 import { HOST_ANSWERS } from "../../spec/capabilities.mjs";
@@ -21,6 +22,7 @@ const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
 
 export { CallbackError, HostPanic };
+export { ManualClock } from "./clock.mjs";
 
 /** What Tarmac's JSON request or reply looks like to a reader: parsed JSON, or the bytes. */
 function decoded(bytes) {
@@ -53,7 +55,9 @@ export function hostCall(guest, binding, namespace, operation, payload) {
  * call is recorded once, in `calls`, with the answer the guest got.
  */
 export class TarmacHost {
-  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null, io = null } = {}) {
+  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null, io = null, clock = null } = {}) {
+    /** WASI's clocks for the guests (clock.mjs: ManualClock); null: the machine's, through node:wasi. */
+    this.clock = clock;
     /** Every host call the guests made (unless a guest's `recordHostCalls` is off), in order: see hostCall(). */
     this.calls = [];
     /** (call, next) => answer: see addHook. */
@@ -292,7 +296,8 @@ export class Guest {
       // wazero reads 8 random bytes and passes their bits as the f64.
       seed() { return new Float64Array(randomBytes(8).buffer)[0]; },
     };
-    return { wapc, env, wasi_snapshot_preview1: this.wasi.wasiImport };
+    const wasi = this.host.clock ? withClock(this.wasi.wasiImport, this.host.clock, () => g.instance.exports.memory) : this.wasi.wasiImport;
+    return { wapc, env, wasi_snapshot_preview1: wasi };
   }
 
   /**
