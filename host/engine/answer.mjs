@@ -16,6 +16,16 @@ export function answer(st, body) {
   return body;
 }
 
+/**
+ * A callback as Tarmac's are since v0.8.1: the payload decoded as the protobuf request
+ * `message` ("namespace:operation") with the profile's decoder is answered by
+ * `fromProto(fields)`, in protobuf; a payload that does not decode, by `fromJSON(payload)`.
+ */
+export const protobufFirst = (profile, message, fromProto, fromJSON) => (payload) => {
+  const pb = profile.decode(payload, message);
+  return pb ? fromProto(pb) : fromJSON(payload);
+};
+
 /** A JSON reply: `reply` as Go's encoding/json writes it (fields in the order given); its `status` decides. */
 export const jsonAnswer = (reply) => answer(reply.status, goJSON(reply));
 

@@ -3,7 +3,8 @@
 import { CallbackError, HostPanic } from "./errors.mjs";
 import { goUnmarshal } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
-import { registryText } from "./answer.mjs";
+import { registryText, protobufFirst } from "./answer.mjs";
+import { lastField, lastText } from "./protowire.mjs";
 
 // Tarmac's error texts, which the SDK tells apart (spec/capabilities.mjs).
 const INVALID_NAME = registryText("metrics", "invalid metric name");
@@ -49,16 +50,15 @@ export function metricsCallbacks(metrics, profile = tarmacProfile()) {
     if (!m) metrics.byName.set(name, { type, value: 0, observations: [] });
     return metrics.byName.get(name);
   };
-  const parse = (payload, fields, message) => {
-    const pb = profile.decode(payload, message);
-    if (pb) {
-      const text = (n) => pb[n]?.at(-1)?.toString() ?? "";
-      return { name: text(1), action: text(2), value: pb[2]?.at(-1)?.length === 8 ? pb[2].at(-1).readDoubleLE(0) : 0 };
-    }
+  // The request, from protobuf (with `profile`'s decoder) or else JSON.
+  const parse = (payload, fields, message) => protobufFirst(profile, message, (pb) => {
+    const value = lastField(pb, 2);
+    return { name: lastText(pb, 1), action: lastText(pb, 2), value: value?.length === 8 ? value.readDoubleLE(0) : 0 };
+  }, () => {
     const req = goUnmarshal(payload, fields);
     if (!req) throw new CallbackError("unable to parse input JSON - invalid character", Buffer.alloc(0));
     return req;
-  };
+  })(payload);
   return {
     counter(payload) {
       const { name } = parse(payload, { name: "" }, "metrics:counter");
