@@ -1,14 +1,15 @@
 // A key:value store kept in a JSON file, for `tarmac-as dev` with APP_KVSTORE_TYPE=internal (or
 // boltdb): Tarmac keeps that store in a BoltDB file, so data survives a restart; this store does
-// the same with a file a person can read. It answers like hord's drivers (the errors of the
-// in-memory MemoryStore, keys in byte order as BoltDB lists them, no keys as null) and is passed
-// to a TestHost as `new TestHost({ store })`.
+// the same with a file a person can read. It answers like hord's drivers: it is the in-memory
+// MemoryStore on a map that notes changes, with keys in byte order as BoltDB lists them (no keys:
+// null). It is passed to a TestHost as `new TestHost({ store })`.
 //
 // The file: {"tarmac-as-kv":1,"values":{"<key>":"<UTF-8 text>" | {"base64":"<bytes>"}}}. Text is
 // stored as text when it is valid UTF-8 and survives the round trip; any other value as base64.
 // `flush()` writes it atomically (a temporary file, then a rename) when something changed.
 import { readFileSync, writeFileSync, renameSync, mkdirSync, unlinkSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
+import { MemoryStore } from "./engine/kvstore.mjs";
 
 const FORMAT = "tarmac-as-kv";
 
@@ -37,13 +38,14 @@ function decodeValue(v, key, path) {
 /** Byte order of the keys' UTF-8, as BoltDB's cursor walks them. */
 const byteOrder = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 
-export class FileStore {
+export class FileStore extends MemoryStore {
   /**
    * Opens (or, on the first flush, creates) the store at `path`. An empty file counts as an empty
    * store (Tarmac creates one before opening it); any other file that is not such a store is an
    * error, never overwritten.
    */
   constructor(path) {
+    super();
     this.path = path;
     this.map = new TrackedMap();
     let text = null;
@@ -59,24 +61,9 @@ export class FileStore {
     this.map.changed = false;
   }
 
-  get(key) {
-    if (key === "") throw new Error("key cannot be nil");
-    if (!this.map.has(key)) throw new Error("nil value returned from database");
-    return this.map.get(key);
-  }
+  // get, set and delete are MemoryStore's (hord's rules), on the tracked map.
 
-  set(key, value) {
-    if (key === "") throw new Error("key cannot be nil");
-    if (value.length === 0) throw new Error("data cannot be empty");
-    this.map.set(key, Buffer.from(value));
-  }
-
-  delete(key) {
-    if (key === "") throw new Error("key cannot be nil");
-    this.map.delete(key);
-  }
-
-  keys() { return this.map.size ? [...this.map.keys()].sort(byteOrder) : null; }
+  keys() { return super.keys()?.sort(byteOrder) ?? null; }
 
   /** True when the store changed since it was opened or last written. */
   get dirty() { return Boolean(this.map.changed); }

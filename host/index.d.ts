@@ -34,24 +34,53 @@ export interface TestHostOptions {
     | { driver?: "postgres" | "mysql"; rows: (query: string) => Record<string, unknown>[] | Error };
   /** Called with each log line as the function logs it. */
   log?: (line: { level: string; message: string }) => void;
+  /** The clocks the function reads through WASI (`now()`, response retention); default the machine's. */
+  clock?: ManualClock;
 }
 
-/** One host call a function made, recorded by the host. */
-export interface HostCallRecord {
-  /** Tarmac's capability (namespace): "kvstore", "httpclient", "sql", "metrics", "logger", "function". */
-  capability: string;
-  operation: string;
+/** Clocks a test moves by hand: realtime from `realtime`, monotonic from `uptime` (nanoseconds), both moved by `advance`. */
+export declare class ManualClock {
+  constructor(options?: { realtime?: bigint; uptime?: bigint });
+  /** Moves every clock on by `ms` milliseconds. */
+  advance(ms: number): this;
+  /** Nanoseconds on WASI clock `id` (0 realtime, 1 monotonic, 2 and 3 CPU time), or null for another id. */
+  time(id: number): bigint | null;
+}
+
+/** A host call as a hook sees it (before it is answered). */
+export interface HostCall {
   binding: string;
+  /** Tarmac's capability. */
+  namespace: string;
+  operation: string;
   /** The payload as sent. */
   payload: Buffer;
+}
+
+/** One host call a function made, recorded by the host with its answer. */
+export interface HostCallRecord extends HostCall {
+  /** Tarmac's capability (the namespace): "kvstore", "httpclient", "sql", "metrics", "logger", "function". */
+  readonly capability: string;
   /** The payload parsed as JSON, or its bytes when it is not JSON. */
-  request: unknown;
+  readonly request: unknown;
   ok: boolean;
   /** The reply parsed as JSON (or its bytes); null when the call failed without one. */
-  reply: unknown;
+  readonly reply: unknown;
+  /** The reply's bytes; null when the call failed without one. */
+  body: Buffer | null;
   /** The host's error text, when the call failed. */
   error?: string;
 }
+
+/** How a host call is answered: `ok` false fails it with `error`; `body` stays readable either way. */
+export interface HostAnswer {
+  ok: boolean;
+  body?: Uint8Array | string | null;
+  error?: string;
+}
+
+/** Sees a host call before Tarmac's router: answers it, or passes it on with `next(call)`. */
+export type HostHook = (call: HostCall, next: (call: HostCall) => HostAnswer) => HostAnswer;
 
 /** A failure injected with `host.fail`. */
 export type Failure =
@@ -115,6 +144,8 @@ export declare class TestHost {
   /** Switches a capability off (`callback not found`). */
   disable(capability: string): this;
   clearFailures(): this;
+  /** Adds a hook that sees every host call after the injected failures; returns a function that removes it. */
+  addHook(hook: HostHook): () => void;
   /** Stops the worker used for real HTTP and SQL. */
   close(): Promise<void>;
 }

@@ -9,16 +9,14 @@
 // recorded, and failures can be injected per capability and operation.
 import "./quiet.mjs";
 // Loaded after quiet.mjs has run (static imports of node:wasi would warn before it could).
-const { TarmacHost, CallbackError } = await import("../host/engine/tarmac-host.mjs");
+const { TarmacHost, ManualClock } = await import("../host/engine/tarmac-host.mjs");
 const { MemoryStore } = await import("../host/engine/kvstore.mjs");
+const { rowsJSON } = await import("../host/engine/sql-rows.mjs");
+const { HOST_ANSWERS } = await import("../spec/capabilities.mjs");
+
+export { ManualClock };
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
-
-/** What Tarmac's JSON request or reply looks like to a reader: parsed JSON, or the bytes. */
-function decoded(bytes) {
-  const text = Buffer.from(bytes).toString("utf8");
-  try { return JSON.parse(text); } catch { return Buffer.from(bytes); }
-}
 
 /** The key:value store of a host: a Map of key to Buffer, with string helpers. */
 export class KeyValue {
@@ -61,25 +59,24 @@ export class TestHost {
    * @param {boolean} [options.realHttp] make real requests for what no route answers (default true)
    * @param {object} [options.sql] { driver: "postgres"|"mysql", config } for a real database, or { driver?, rows: (query) => rows | Error } for canned rows
    * @param {Function} [options.log] called with { level, message } as the function logs (also kept in `host.logs`)
+   * @param {ManualClock} [options.clock] the clocks the function reads (`now()`, response retention), moved by the test with `clock.advance(ms)`; default the machine's
    */
-  constructor({ profile = "v0.10.0", kv = {}, store = null, http = null, realHttp = true, sql = null, log = null } = {}) {
+  constructor({ profile = "v0.10.0", kv = {}, store = null, http = null, realHttp = true, sql = null, log = null, clock = null } = {}) {
     const kvStore = store ?? new MemoryStore();
     this.routes = http;
     this.realHttp = realHttp;
     this.canned = sql && sql.rows ? sql : null;
     const sqlConfig = sql ? (sql.rows ? { driver: sql.driver ?? "postgres", config: null } : sql) : null;
-    this.engine = new TarmacHost({ profile, kvstore: kv !== false, store: kvStore, sql: sqlConfig, io: (kind, args, real) => this.io(kind, args, real) });
+    this.engine = new TarmacHost({ profile, kvstore: kv !== false, store: kvStore, sql: sqlConfig, log, clock, io: (kind, args, real) => this.io(kind, args, real) });
     /** The key:value store (`host.kv.get(key)`, `host.kv.set(key, value)`, ...). */
     this.kv = new KeyValue(kvStore);
     for (const [k, v] of Object.entries(kv || {})) this.kv.set(k, v);
-    /** Every host call: { capability, operation, request, payload, ok, reply, error }. */
-    this.calls = [];
+    /** Every host call, as the engine records it: { capability, operation, request, payload, ok, reply, error }. */
+    this.calls = this.engine.calls;
     this.failures = new Map();
-    this.onLog = log;
     this.functions = new Map();
-    // Record and inject at Tarmac's router.
-    const dispatch = this.engine.dispatch.bind(this.engine);
-    this.engine.dispatch = (binding, namespace, operation, payload) => this.dispatch(dispatch, binding, namespace, operation, payload);
+    // Injected failures answer first, in the engine's hook chain.
+    this.engine.addHook((call, next) => this.injected(call) ?? next(call));
   }
 
   /** Which Tarmac this host behaves as. */
@@ -140,34 +137,25 @@ export class TestHost {
     await this.engine.close();
   }
 
-  dispatch(real, binding, namespace, operation, payload) {
-    const call = { capability: namespace, operation, binding, payload: Buffer.from(payload), request: decoded(payload) };
-    this.calls.push(call);
+  /**
+   * Adds a hook that sees every host call after the injected failures and before Tarmac's
+   * router: `hook(call, next)` returns an answer { ok, body, error }, its own or `next(call)`'s.
+   * Returns a function that removes it.
+   */
+  addHook(hook) {
+    return this.engine.addHook(hook);
+  }
+
+  /** The answer of an injected failure for `call`, or undefined. */
+  injected({ namespace, operation }) {
     const failure = this.failures.get(`${namespace}:${operation}`) ?? this.failures.get(`${namespace}:*`);
-    try {
-      let reply;
-      if (failure && failure.left > 0) {
-        failure.left--;
-        if (failure.unavailable) throw new CallbackError("callback not found");
-        if (failure.error !== undefined) throw new CallbackError(String(failure.error));
-        if (failure.reply !== undefined) reply = toBuffer(failure.reply);
-        else {
-          const status = { code: failure.status ?? 500, status: failure.message ?? "failure injected by the test" };
-          throw new CallbackError(status.status, Buffer.from(JSON.stringify({ status })));
-        }
-      } else {
-        reply = real(binding, namespace, operation, payload);
-      }
-      if (namespace === "logger" && this.onLog) this.onLog(this.logs.at(-1));
-      call.ok = true;
-      call.reply = decoded(reply ?? Buffer.alloc(0));
-      return reply;
-    } catch (e) {
-      call.ok = false;
-      call.error = e.message;
-      call.reply = e.body ? decoded(e.body) : null;
-      throw e;
-    }
+    if (!failure || failure.left <= 0) return undefined;
+    failure.left--;
+    if (failure.unavailable) return { ok: false, body: null, error: HOST_ANSWERS.callbackNotFound };
+    if (failure.error !== undefined) return { ok: false, body: null, error: String(failure.error) };
+    if (failure.reply !== undefined) return { ok: true, body: toBuffer(failure.reply) };
+    const status = { code: failure.status ?? 500, status: failure.message ?? "failure injected by the test" };
+    return { ok: false, body: Buffer.from(JSON.stringify({ status })), error: status.status };
   }
 
   // HTTP routes and canned SQL; everything else goes to the real I/O worker.
@@ -182,7 +170,7 @@ export class TestHost {
       }
       if (answer !== undefined && answer !== null) {
         const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-        return { code: answer.status ?? 200, headers, body: toBuffer(answer.body).toString("base64") };
+        return { code: answer.status ?? 200, headers, body: toBuffer(answer.body) };
       }
     }
     if (kind === "http" && !this.realHttp) {
@@ -192,12 +180,9 @@ export class TestHost {
       let rows;
       try { rows = this.canned.rows(args.query); } catch (e) { rows = e; }
       if (rows instanceof Error) return { error: rows.message };
-      if (!rows || rows.length === 0) return { json: "null" };
-      const mysql = (this.canned.driver ?? "postgres") === "mysql";
-      // Tarmac's MySQL driver hands every column over as bytes, which JSON carries as base64.
-      const value = (v) => (v === null || v === undefined ? null : mysql ? Buffer.from(Buffer.isBuffer(v) ? v : String(v)).toString("base64") : v);
-      const sorted = rows.map((row) => Object.fromEntries(Object.keys(row).sort().map((k) => [k, value(row[k])])));
-      return { json: JSON.stringify(sorted) };
+      // As Tarmac's driver hands them to encoding/json, as real rows are (engine/sql-rows.mjs).
+      const columns = (rows ?? []).map((row) => Object.entries(row).map(([name, value]) => ({ name, value })));
+      return { json: rowsJSON(this.canned.driver ?? "postgres", columns) };
     }
     return real(kind, args);
   }

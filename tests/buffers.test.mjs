@@ -4,9 +4,8 @@
 // memory), so later calls run on the instance while the response is still being read.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { probeInstance, guests } from "./guests.mjs";
-import { TarmacHost } from "../host/engine/tarmac-host.mjs";
+import { TarmacHost, ManualClock } from "../host/engine/tarmac-host.mjs";
 import { Op, Kind, request, decode, pattern, respondRequest, retainRequest } from "./probe.mjs";
 import { CapsOp, capsRequest } from "./caps.mjs";
 import { RETENTION_DEFAULTS, MAX_RETAINED } from "./wire.mjs";
@@ -66,11 +65,13 @@ test("rule 3: a response stays intact while later calls run on its instance, up 
 });
 
 test("rule 3: responses younger than the policy's time are kept, older ones let go", async () => {
-  const { guest } = await probeInstance();
+  const clock = new ManualClock();
+  const { guest } = await probeInstance({ clock });
   guest.call(retainRequest(1, 1500, 1 << 30));
   for (let i = 0; i < 10; i++) guest.call(respondRequest(1000, i));
+  clock.advance(1499);
   assert.equal(buffers(guest).count, 11, "these ten and the one before are all under 1.5 s old");
-  await sleep(1600);
+  clock.advance(101);
   assert.equal(buffers(guest).count, 1, "older than 1.5 s: only the newest (beyond the count of 1) is kept");
 });
 
@@ -87,12 +88,13 @@ test("rule 3: the budget caps what is kept, oldest first, but the newest respons
 });
 
 test("rule 3: the defaults keep 8 responses and those under 1 s, within 16 MiB", async () => {
-  const { guest } = await probeInstance();
+  const clock = new ManualClock();
+  const { guest } = await probeInstance({ clock });
   for (let i = 0; i < 100; i++) guest.call(respondRequest(200, i));
   assert.equal(buffers(guest).count, Math.min(MAX_RETAINED, 100), "within 1 s every response is kept, up to the slots there are");
   for (let i = 0; i < 30; i++) guest.call(respondRequest(MiB, i));
   assert.ok(buffers(guest).bytes <= RETENTION_DEFAULTS.budget + MiB + 64, "within the budget");
-  await sleep(RETENTION_DEFAULTS.millis + 50);
+  clock.advance(RETENTION_DEFAULTS.millis);
   guest.call(request(Op.NOW));
   assert.equal(buffers(guest).count, RETENTION_DEFAULTS.count);
 });

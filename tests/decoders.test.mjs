@@ -8,7 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { unmarshalV010, unmarshalVT, schemas } from "../host/engine/protowire.mjs";
+import { unmarshalV010, unmarshalVT } from "../host/engine/protowire.mjs";
+import { PROTO_MESSAGES as schemas } from "../spec/capabilities.mjs";
 import { payloads, project, answerDigest, SEED } from "./decoders/payloads.mjs";
 
 const recorded = JSON.parse(readFileSync(new URL("./decoders/answers.json", import.meta.url), "utf8"));

@@ -47,7 +47,7 @@ test(`round trips: 10,000 generated keys and values are stored and read back exa
     assert.ok(probe.get(key).value.equals(value), "read back exactly");
     assert.ok(probe.keys().keys.includes(key), "listed exactly");
     assert.equal(probe.delete(key).kind, Kind.OK);
-    guest.hostCalls.length = 0;
+    host.calls.length = 0;
   }), { numRuns: 10000, seed: SEED });
 });
 
@@ -144,7 +144,7 @@ test("the hostile generators put numbers with leading zeros, and every invalid U
 });
 
 test(`injection: generated URLs, headers and SQL text full of JSON syntax never change the request's structure (seed ${SEED})`, async () => {
-  const { guest } = await probeInstance({}, guests.caps);
+  const { host, guest } = await probeInstance({}, guests.caps);
   guest.intercept = (call) => ({ ok: true, body: Buffer.from(call.namespace === "sql"
     ? `{"status":{"code":200,"status":"OK"},"data":"bnVsbA=="}` : `{"status":{"code":200,"status":"OK"},"code":200,"headers":null,"body":""}`) });
   const text = fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 6 }), special), { maxLength: 8 }).map((p) => p.join(""));
@@ -173,6 +173,6 @@ test(`injection: generated URLs, headers and SQL text full of JSON syntax never 
       assert.deepEqual(Object.keys(q), ["query"]);
       assert.equal(Buffer.from(q.query, "base64").toString(), query);
     }
-    guest.hostCalls.length = 0;
+    host.calls.length = 0;
   }), { numRuns: 2000, seed: SEED });
 });

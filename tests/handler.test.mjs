@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { probeInstance, guests } from "./guests.mjs";
-import { TarmacHost } from "../host/engine/tarmac-host.mjs";
+import { TarmacHost, ManualClock } from "../host/engine/tarmac-host.mjs";
 import { Op, Kind, request } from "./probe.mjs";
 import { unknownOperation } from "./wire.mjs";
 import { MESSAGES, GENERATED } from "../scripts/messages.mjs";
@@ -121,6 +121,15 @@ test("a runtime error in user code (a 4 GiB string) traps only that request, and
   assert.equal(r.trapped, true);
   assert.equal(r.guestError, "Allocation too large at ~lib/rt/tcms.ts:125:30", "the compiler-inserted abort carries file:line:column");
   assert.equal(probe.set("k", Buffer.from("v")).kind, Kind.OK);
+});
+
+test("now() is the host's realtime clock: a clock the test moves gives exactly its time", async () => {
+  const clock = new ManualClock({ realtime: 1750000000123n * 1000000n });
+  const { guest } = await probeInstance({ clock });
+  const now = () => Number(guest.call(request(Op.NOW)).body.subarray(13).toString());
+  assert.equal(now(), 1750000000123);
+  clock.advance(2500);
+  assert.equal(now(), 1750000002623);
 });
 
 test("now() reads the clock through WASI preview1 (AssemblyScript's Date.now would import env.Date.now)", async () => {

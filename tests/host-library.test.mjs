@@ -74,6 +74,27 @@ test("fail: a status, a capability switched off, a malformed reply, a failed cal
   assert.match(fn.call().error, /callback not found/);
 });
 
+test("addHook: a hook sees every host call, answers some and passes the rest to Tarmac; each call is recorded once, as the function saw it", async () => {
+  const host = new TestHost({ kv: { "kv-counter:requests": "41" } });
+  const fn = await host.load(wasm("kv-counter"));
+  const seen = [];
+  const remove = host.addHook((call, next) => {
+    seen.push(`${call.namespace}.${call.operation}`);
+    if (call.operation === "get") return { ok: true, body: `{"status":{"code":200,"status":"OK"},"data":"${Buffer.from("6").toString("base64")}"}` };
+    return next(call);
+  });
+  assert.equal(fn.call().text, "7", "the hook's answer to the get");
+  assert.equal(host.kv.getString("kv-counter:requests"), "7", "the set reached the store");
+  assert.deepEqual(seen, ["kvstore.get", "kvstore.set"]);
+  assert.deepEqual(host.calls.map((c) => [c.capability, c.operation, c.ok, c.reply.status.code]), [["kvstore", "get", true, 200], ["kvstore", "set", true, 200]]);
+  host.fail("kvstore", "get", { status: 503, message: "try later", times: 1 });
+  assert.match(fn.call().error, /try later/, "an injected failure answers before any hook");
+  assert.equal(seen.length, 2);
+  remove();
+  assert.equal(fn.call().text, "8", "removed: the store answers");
+  assert.equal(host.calls.length, 5);
+});
+
 test("profile: what a failed handler's HTTP answer holds, as each Tarmac sends it", async () => {
   for (const [profile, body] of [["v0.10.0", ""], ["main", /^failed to execute wasm module - could not read the counter/]]) {
     const host = new TestHost({ profile });

@@ -6,7 +6,11 @@ import { TarmacHost, CallbackError } from "../host/engine/tarmac-host.mjs";
 import { parseProto } from "../host/engine/protowire.mjs";
 import { goBase64Decode, goJSON, goBytes, goUnmarshal } from "../host/engine/go-json.mjs";
 import { plainSetRequest } from "../host/engine/kvstore.mjs";
+import { rowsJSON } from "../host/engine/sql-rows.mjs";
 import fc from "fast-check";
+import { readFileSync, readdirSync } from "node:fs";
+import { join, dirname, resolve, relative } from "node:path";
+import { root } from "../scripts/examples.mjs";
 
 const host = new TarmacHost();
 const call = (op, payload) => {
@@ -110,4 +114,44 @@ test("the host's quick path for large set requests reads exactly what json.Unmar
     assert.deepEqual(fast.bytes, goBase64Decode(req.data));
   }), { numRuns: 10000, seed: 3 });
   assert.ok(quick > 100, `the quick path was taken ${quick} times`);
+});
+
+/** The relative imports of each .mjs file under `dir` (static, multi-line and dynamic). */
+function importGraph(dir) {
+  const files = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".mjs")).map((f) => join(dir, f));
+  return new Map(files.map((f) => {
+    const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    return [f, [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.[^"']+)["']/g)].map((m) => resolve(dirname(f), m[1]))];
+  }));
+}
+
+test("the test host's modules import one another without a cycle", () => {
+  const dir = join(root, "host");
+  const graph = importGraph(dir);
+  assert.ok(graph.get(join(dir, "engine", "kvstore.mjs")).includes(join(dir, "engine", "answer.mjs")), "the graph sees imports");
+  const cycles = [];
+  const state = new Map();
+  const stack = [];
+  const visit = (f) => {
+    state.set(f, "open");
+    stack.push(f);
+    for (const d of graph.get(f) ?? []) {
+      if (state.get(d) === "open") cycles.push([...stack.slice(stack.indexOf(d)), d].map((x) => relative(dir, x)).join(" -> "));
+      else if (!state.has(d)) visit(d);
+    }
+    stack.pop();
+    state.set(f, "done");
+  };
+  for (const f of graph.keys()) if (!state.has(f)) visit(f);
+  assert.deepEqual(cycles, []);
+});
+
+test("SQL rows as Tarmac's drivers hand them to encoding/json: keys sorted, no rows as null, MySQL columns as base64, lib/pq's types", () => {
+  const row = (...columns) => columns.map(([name, value, type]) => ({ name, value, type }));
+  assert.equal(rowsJSON("postgres", []), "null");
+  assert.equal(rowsJSON("mysql", [row(["b", Buffer.from("2")], ["a", null])]), `[{"a":null,"b":"Mg=="}]`);
+  assert.equal(rowsJSON("mysql", [row(["n", 2])]), rowsJSON("mysql", [row(["n", Buffer.from("2")])]), "a canned value is the bytes of its text");
+  assert.equal(rowsJSON("postgres", [row(["t", "t", 16], ["i", "42", 20], ["f", "1.50", 701], ["s", "x", 25], ["b", "\\x6869", 17], ["d", "2024-01-02 03:04:05.120", 1114])]),
+    `[{"b":"aGk=","d":"2024-01-02T03:04:05.12Z","f":1.5,"i":42,"s":"x","t":true}]`);
+  assert.equal(rowsJSON("postgres", [row(["z", 1], ["a", { x: [1] }])]), `[{"a":{"x":[1]},"z":1}]`, "canned values as given");
 });

@@ -9,7 +9,8 @@ import fc from "fast-check";
 import { probeInstance, guests } from "./guests.mjs";
 import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest, httpCallRequest, f64 } from "./caps.mjs";
-import { unmarshalV010, unmarshalVT, schemas } from "../host/engine/protowire.mjs";
+import { unmarshalV010, unmarshalVT } from "../host/engine/protowire.mjs";
+import { PROTO_MESSAGES as schemas } from "../spec/capabilities.mjs";
 import { goUnmarshal, goBase64Decode } from "../host/engine/go-json.mjs";
 import { PROTOBUF_GUARD } from "./wire.mjs";
 import { operations } from "../spec/capabilities.mjs";
@@ -111,7 +112,7 @@ function adversarialKeys() {
 test(`key:value: adversarial keys round-trip on both profiles and no request decodes as protobuf (seed ${SEED})`, async () => {
   const keys = adversarialKeys();
   for (const profile of PROFILES) {
-    const { guest, probe } = await probeInstance({ profile });
+    const { host, guest, probe } = await probeInstance({ profile });
     keys.forEach((key, i) => {
       const value = Buffer.from(`v${i}${END_GROUP}`);
       assert.equal(probe.set(key, value).kind, Kind.OK, `${profile}: set ${show(key.slice(0, 40))}`);
@@ -128,13 +129,13 @@ test(`key:value: adversarial keys round-trip on both profiles and no request dec
           if (call.operation === "set") assert.deepEqual(goBase64Decode(req.data), value);
         }
       }
-      guest.hostCalls.length = 0;
+      host.calls.length = 0;
     });
   }
 });
 
 test(`metrics, HTTP and SQL: generated names, URLs, headers and queries never decode as protobuf (seed ${SEED})`, async () => {
-  const { guest } = await probeInstance({}, guests.caps);
+  const { host, guest } = await probeInstance({}, guests.caps);
   guest.intercept = (call) => (call.namespace === "metrics" ? { ok: true, body: Buffer.alloc(0) } : { ok: true, body: Buffer.from(call.namespace === "sql"
     ? `{"status":{"code":200,"status":"OK"},"data":"bnVsbA=="}` : `{"status":{"code":200,"status":"OK"},"code":200,"headers":null,"body":""}`) });
   const run = (request) => {
@@ -165,7 +166,7 @@ test(`metrics, HTTP and SQL: generated names, URLs, headers and queries never de
     const q = guest.hostCalls.at(-1);
     assertNotProtobuf(q);
     assert.equal(goBase64Decode(goUnmarshal(q.payload, { query: "" }).query).toString(), query);
-    guest.hostCalls.length = 0;
+    host.calls.length = 0;
   }), { numRuns: 300, seed: SEED });
 });
 

@@ -1,59 +1,48 @@
 // Tarmac's httpclient `call` callback (pkg/callbacks/httpclient), protobuf first, then JSON, making real
 // requests through the SyncBridge. Status 200 means the request was made; `code` is upstream's.
-import { CallbackError } from "./tarmac-host.mjs";
-import { goJSON, goUnmarshal, goBase64Decode } from "./go-json.mjs";
-import { encodeProto } from "./protowire.mjs";
+import { goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
+import { lastField, lastText } from "./protowire.mjs";
+import { status, OK, jsonAnswer, protoAnswer, protobufFirst } from "./answer.mjs";
 
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
 /** The httpclient capability: protobuf first with `profile`'s decoder, then JSON. */
 export function httpclientCallbacks(bridge, { maxBody = DEFAULT_MAX_BODY, profile = tarmacProfile() } = {}) {
+  // Why the request was not made: 400 when it could not be created, 500 when it failed.
+  const failed = (r) => (r.stage === "create" ? status(400, `Unable to create HTTP request - ${r.error}`) : status(500, `Unable to execute HTTP request - ${r.error}`));
   // A request that decoded as protobuf is answered in protobuf: the status, the upstream's code
   // and body (response headers are left out of this model).
-  const protoCall = (pb) => {
-    const text = (n) => pb[n]?.at(-1)?.toString() ?? "";
-    const method = text(1) || "GET";
-    const url = text(3);
-    const answer = (code, status, extra = {}) => {
-      const bytes = encodeProto({ 1: { 1: code, 2: status }, ...extra });
-      if (code !== 200) throw new CallbackError(status, bytes);
-      return bytes;
-    };
+  const fromProto = (pb) => {
+    const method = lastText(pb, 1) || "GET";
+    const url = lastText(pb, 3);
     const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1] ?? "";
     if (!/^https?$/i.test(scheme)) {
       // Go's client: `Get "": unsupported protocol scheme ""`.
       const op = method[0].toUpperCase() + method.slice(1).toLowerCase();
-      return answer(500, `Unable to execute HTTP request - ${op} ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(scheme.toLowerCase())}`);
+      return protoAnswer(status(500, `Unable to execute HTTP request - ${op} ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(scheme.toLowerCase())}`));
     }
-    const r = bridge.call("http", { method, url, headers: {}, body: pb[4]?.at(-1) ?? Buffer.alloc(0), insecure: (pb[5]?.at(-1) ?? 0n) !== 0n, maxBody });
-    if (r.error) return answer(r.stage === "create" ? 400 : 500, `Unable to ${r.stage === "create" ? "create" : "execute"} HTTP request - ${r.error}`);
-    return answer(200, "OK", { 2: r.code, 4: Buffer.from(r.body, "base64") });
+    const r = bridge.call("http", { method, url, headers: {}, body: lastField(pb, 4) ?? Buffer.alloc(0), insecure: (lastField(pb, 5) ?? 0n) !== 0n, maxBody });
+    if (r.error) return protoAnswer(failed(r));
+    return protoAnswer(OK, { 2: r.code, 4: bytes(r.body) });
   };
-  const reply = (status, code = 0, headers = null, body = "") => {
-    const bytes = goJSON({ status, code, headers, body });
-    if (status.code !== 200) throw new CallbackError(status.status, bytes);
-    return bytes;
+  const reply = (st, code = 0, headers = null, body = "") => jsonAnswer({ status: st, code, headers, body });
+  const fromJSON = (payload) => {
+    const req = goUnmarshal(payload, { method: "", headers: {}, url: "", body: "", insecure: false });
+    if (!req) return reply(status(400, "Error Parsing Input"));
+    const body = goBase64Decode(req.body);
+    if (body === null) return reply(status(400, "Unable to decode data - illegal base64 data at input byte 0"));
+    const method = req.method === "" ? "GET" : req.method;
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return reply(status(400, `Unable to create HTTP request - net/http: invalid method ${JSON.stringify(method)}`));
+    const r = bridge.call("http", { method, url: req.url, headers: req.headers ?? {}, body, insecure: req.insecure, maxBody });
+    if (r.error) return reply(failed(r));
+    return reply(OK, r.code, sortKeys(r.headers), goBytes(bytes(r.body)));
   };
-  return {
-    call(payload) {
-      const pb = profile.decode(payload, "httpclient:call");
-      if (pb) return protoCall(pb);
-      const req = goUnmarshal(payload, { method: "", headers: {}, url: "", body: "", insecure: false });
-      if (!req) return reply({ code: 400, status: "Error Parsing Input" });
-      const body = goBase64Decode(req.body);
-      if (body === null) return reply({ code: 400, status: "Unable to decode data - illegal base64 data at input byte 0" });
-      const method = req.method === "" ? "GET" : req.method;
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return reply({ code: 400, status: `Unable to create HTTP request - net/http: invalid method ${JSON.stringify(method)}` });
-      const r = bridge.call("http", { method, url: req.url, headers: req.headers ?? {}, body, insecure: req.insecure, maxBody });
-      if (r.error) {
-        if (r.stage === "create") return reply({ code: 400, status: `Unable to create HTTP request - ${r.error}` });
-        return reply({ code: 500, status: `Unable to execute HTTP request - ${r.error}` });
-      }
-      return reply({ code: 200, status: "OK" }, r.code, sortKeys(r.headers), r.body);
-    },
-  };
+  return { call: protobufFirst(profile, "httpclient:call", fromProto, fromJSON) };
 }
+
+// The upstream's body as a Buffer (from the I/O worker it arrives as a Uint8Array), not copied.
+const bytes = (b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 // encoding/json writes map keys sorted.
 const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -1,8 +1,11 @@
-// The I/O side of SyncBridge: HTTP requests as Go's net/http client would make them.
+// The I/O side of SyncBridge: HTTP requests as Go's net/http client would make them, and SQL on
+// a real database. Bodies are raw bytes (they arrive as a Uint8Array): how a reply encodes them
+// is the callback's business.
 import { workerData } from "node:worker_threads";
 import http from "node:http";
 import https from "node:https";
 import { gunzipSync } from "node:zlib";
+import { rowsJSON } from "./sql-rows.mjs";
 
 const { port, flag } = workerData;
 const httpAgent = new http.Agent({ keepAlive: true });
@@ -76,7 +79,7 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
           delete first["content-encoding"];
           delete first["content-length"];
         }
-        resolve({ code: res.statusCode, headers: first, body: data.toString("base64") });
+        resolve({ code: res.statusCode, headers: first, body: data });
       });
       res.on("error", (e) => resolve({ error: e.message, stage: "read" }));
     });
@@ -92,9 +95,8 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
   });
 }
 
-// SQL as Tarmac's Go drivers hand rows to encoding/json: []map[string]any with sorted keys;
-// lib/pq gives strings, numbers, booleans, times and []byte (base64); go-sql-driver/mysql
-// gives []byte (base64) for every non-NULL column. Returns { json } (null: no rows) or { error }.
+// SQL on a real database, shaped as Tarmac's drivers hand rows to encoding/json (sql-rows.mjs).
+// Returns { json } (null: no rows) or { error }.
 const clients = new Map();
 async function client(driver, config) {
   const id = driver + JSON.stringify(config);
@@ -111,30 +113,6 @@ async function client(driver, config) {
     }
   }
   return clients.get(id);
-}
-
-const b64 = (s) => Buffer.from(s).toString("base64");
-function pgValue(text, oid) {
-  if (text === null) return "null";
-  switch (oid) {
-    case 16: return text === "t" ? "true" : "false";
-    case 20: case 21: case 23: case 26: return text;
-    case 700: case 701: return JSON.stringify(Number(text));
-    case 18: case 19: case 25: case 1042: case 1043: return JSON.stringify(text);
-    case 17: return JSON.stringify(Buffer.from(text.slice(2), "hex").toString("base64"));
-    case 1082: case 1114: case 1184: return JSON.stringify(rfc3339(text));
-    default: return JSON.stringify(b64(text));
-  }
-}
-
-// Go's time.Time in JSON: RFC 3339 in UTC with the fraction's trailing zeros trimmed (lib/pq
-// keeps PostgreSQL's microseconds).
-function rfc3339(text) {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?)?([+-]\d{2}(?::?\d{2})?)?$/.exec(text);
-  if (!m) return text;
-  const frac = (m[3] ?? "").replace(/0+$/, "");
-  const base = new Date(`${m[1]}T${m[2] ?? "00:00:00"}${m[4] ? (m[4].length === 3 ? m[4] + ":00" : m[4]) : "Z"}`);
-  return base.toISOString().replace(/\.\d{3}Z$/, frac ? `.${frac}Z` : "Z");
 }
 
 // lib/pq's error text: "pq: " and the message in v1.10 (Tarmac v0.10.0); from v1.12 (Tarmac
@@ -162,14 +140,8 @@ async function sqlQuery({ driver, config, query, pqPositions = false }) {
     const c = await client(driver, config);
     const r = await c.query(query);
     const fields = r.fields ?? [];
-    if (!r.rows || r.rows.length === 0 || fields.length === 0) return { json: "null" };
-    const order = fields.map((f, i) => [f.name, i]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const rows = r.rows.map((row) => "{" + order.map(([name, i]) => {
-      const v = row[i];
-      const value = driver === "postgres" ? pgValue(v, fields[i].dataTypeID) : v === null ? "null" : JSON.stringify(Buffer.from(v).toString("base64"));
-      return JSON.stringify(name) + ":" + value;
-    }).join(",") + "}");
-    return { json: "[" + rows.join(",") + "]" };
+    const rows = fields.length === 0 ? [] : (r.rows ?? []).map((row) => fields.map((f, i) => ({ name: f.name, value: row[i], type: driver === "postgres" ? f.dataTypeID : undefined })));
+    return { json: rowsJSON(driver, rows) };
   } catch (e) {
     // As lib/pq and go-sql-driver/mysql word their errors.
     if (driver === "postgres") return { error: pqError(e, query, pqPositions) };

@@ -3,10 +3,10 @@
 // in-memory backend (hord's hashmap driver). Like Tarmac, get/set/delete try protobuf first,
 // with the profile's decoder, and fall back to JSON.
 
-import { goJSON, goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
-import { encodeProto } from "./protowire.mjs";
+import { goUnmarshal, goBase64Decode, goBytes } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
-import { CallbackError } from "./tarmac-host.mjs";
+import { lastField, lastText } from "./protowire.mjs";
+import { status, OK, jsonAnswer as json, protoAnswer as proto, protobufFirst } from "./answer.mjs";
 
 /**
  * hord's hashmap driver: keys and data must be non-empty; keys() of an empty store is null.
@@ -39,17 +39,6 @@ export class MemoryStore {
   keys() { return this.map.size ? [...this.map.keys()] : this.emptyKeys; }
 }
 
-const status = (code, text) => ({ code, status: text });
-const OK = status(200, "OK");
-
-// A status other than 200 fails the host call; the body stays readable (wapc-go keeps hostResp).
-function answer(st, body) {
-  if (st.code !== 200) throw new CallbackError(st.status, body);
-  return body;
-}
-const json = (obj) => answer(obj.status, goJSON(obj));
-const proto = (st, extra = {}) => answer(st, encodeProto({ 1: { 1: st.code, 2: st.status }, ...extra }));
-
 /** Go's base64 CorruptInputError offset, approximately: the first byte that cannot be there. */
 function badBase64Offset(s) {
   const i = s.search(/[^A-Za-z0-9+/=\r\n]/);
@@ -81,34 +70,33 @@ export function plainSetRequest(payload) {
 
 /** The kvstore capability's operations for a TarmacHost, on `store`, decoding as `profile` does. */
 export function kvstoreCallbacks(store, profile = tarmacProfile()) {
+  const parseError = status(400, "Error Parsing Input");
+  // Over protobuf Tarmac checks the key itself: an empty one is a 400.
+  const nilKey = status(400, "key cannot be nil");
   return {
-    get(payload) {
-      const pb = profile.decode(payload, "kvstore:get");
-      if (pb) {
-        const key = pb[1]?.at(-1)?.toString() ?? "";
-        if (key === "") return proto(status(400, "key cannot be nil"));
-        try { return proto(OK, { 2: store.get(key) }); } catch { return proto(status(404, `Unable to fetch key ${key}`)); }
-      }
+    get: protobufFirst(profile, "kvstore:get", (pb) => {
+      const key = lastText(pb, 1);
+      if (key === "") return proto(nilKey);
+      try { return proto(OK, { 2: store.get(key) }); } catch { return proto(status(404, `Unable to fetch key ${key}`)); }
+    }, (payload) => {
       const req = goUnmarshal(payload, { key: "" });
-      if (!req) return json({ status: status(400, "Error Parsing Input"), data: "" });
+      if (!req) return json({ status: parseError, data: "" });
       try {
         return json({ status: OK, data: goBytes(store.get(req.key)) });
       } catch (e) {
         return json({ status: status(404, `Unable to fetch key ${req.key} - ${e.message}`), data: "" });
       }
-    },
-    set(payload) {
-      const pb = profile.decode(payload, "kvstore:set");
-      if (pb) {
-        const key = pb[1]?.at(-1)?.toString() ?? "";
-        const data = pb[2]?.at(-1) ?? Buffer.alloc(0);
-        if (data.length === 0) return proto(status(400, "Data cannot be nil"));
-        if (key === "") return proto(status(400, "key cannot be nil"));
-        try { store.set(key, data); return proto(OK); } catch (e) { return proto(status(500, `Unable to store data - ${e.message}`)); }
-      }
+    }),
+    set: protobufFirst(profile, "kvstore:set", (pb) => {
+      const key = lastText(pb, 1);
+      const data = lastField(pb, 2) ?? Buffer.alloc(0);
+      if (data.length === 0) return proto(status(400, "Data cannot be nil"));
+      if (key === "") return proto(nilKey);
+      try { store.set(key, data); return proto(OK); } catch (e) { return proto(status(500, `Unable to store data - ${e.message}`)); }
+    }, (payload) => {
       const fast = plainSetRequest(payload);
       const req = fast ?? goUnmarshal(payload, { key: "", data: "" });
-      if (!req) return json({ status: status(400, "Error Parsing Input") });
+      if (!req) return json({ status: parseError });
       const data = fast ? fast.bytes : goBase64Decode(req.data);
       if (data === null) return json({ status: status(400, `Unable to decode data - illegal base64 data at input byte ${badBase64Offset(req.data)}`) });
       try {
@@ -117,23 +105,21 @@ export function kvstoreCallbacks(store, profile = tarmacProfile()) {
         return json({ status: status(500, `Unable to store data using key ${req.key} - ${e.message}`) });
       }
       return json({ status: OK });
-    },
-    delete(payload) {
-      const pb = profile.decode(payload, "kvstore:delete");
-      if (pb) {
-        const key = pb[1]?.at(-1)?.toString() ?? "";
-        if (key === "") return proto(status(400, "key cannot be nil"));
-        try { store.delete(key); return proto(OK); } catch { return proto(status(404, `Unable to delete key ${key}`)); }
-      }
+    }),
+    delete: protobufFirst(profile, "kvstore:delete", (pb) => {
+      const key = lastText(pb, 1);
+      if (key === "") return proto(nilKey);
+      try { store.delete(key); return proto(OK); } catch { return proto(status(404, `Unable to delete key ${key}`)); }
+    }, (payload) => {
       const req = goUnmarshal(payload, { key: "" });
-      if (!req) return json({ status: status(400, "Error Parsing Input") });
+      if (!req) return json({ status: parseError });
       try {
         store.delete(req.key);
       } catch (e) {
         return json({ status: status(404, `Unable to delete key ${req.key} - ${e.message}`) });
       }
       return json({ status: OK });
-    },
+    }),
     keys(payload) {
       if (payload.length !== 0) return proto(OK, { 2: undefined }); // a non-empty payload selects protobuf
       return json({ keys: store.keys(), status: OK });

@@ -1,8 +1,15 @@
 // Tarmac's metrics callbacks (v0.10.0 and main) (pkg/callbacks/metrics): counters, gauges and summaries
 // ("histogram") on a registry, errors as text only, an empty reply on success.
-import { CallbackError, HostPanic } from "./tarmac-host.mjs";
+import { CallbackError, HostPanic } from "./errors.mjs";
 import { goUnmarshal } from "./go-json.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
+import { registryText, protobufFirst } from "./answer.mjs";
+import { lastField, lastText } from "./protowire.mjs";
+
+// Tarmac's error texts, which the SDK tells apart (spec/capabilities.mjs).
+const INVALID_NAME = registryText("metrics", "invalid metric name");
+const INVALID_ACTION = registryText("metrics", "invalid action");
+const NAME_IN_USE = registryText("metrics", "metric name in use");
 
 const NAME = /^[a-zA-Z0-9_:][a-zA-Z0-9_:]*$/;
 // Names Tarmac registers itself: registering them again panics inside the host (MustRegister).
@@ -33,26 +40,25 @@ export class Metrics {
 /** The metrics capability's operations: protobuf first with `profile`'s decoder, then JSON (Tarmac's answers are text only). */
 export function metricsCallbacks(metrics, profile = tarmacProfile()) {
   const use = (name, type) => {
-    if (!NAME.test(name)) throw new CallbackError("invalid metric name", Buffer.alloc(0));
+    if (!NAME.test(name)) throw new CallbackError(INVALID_NAME, Buffer.alloc(0));
     return type;
   };
   const register = (name, type) => {
     const m = metrics.byName.get(name);
-    if (m && m.type !== type) throw new CallbackError("metric name in use", Buffer.alloc(0));
+    if (m && m.type !== type) throw new CallbackError(NAME_IN_USE, Buffer.alloc(0));
     if (!m && BUILT_IN.test(name)) throw new HostPanic(`duplicate metrics collector registration attempted`);
     if (!m) metrics.byName.set(name, { type, value: 0, observations: [] });
     return metrics.byName.get(name);
   };
-  const parse = (payload, fields, message) => {
-    const pb = profile.decode(payload, message);
-    if (pb) {
-      const text = (n) => pb[n]?.at(-1)?.toString() ?? "";
-      return { name: text(1), action: text(2), value: pb[2]?.at(-1)?.length === 8 ? pb[2].at(-1).readDoubleLE(0) : 0 };
-    }
+  // The request, from protobuf (with `profile`'s decoder) or else JSON.
+  const parse = (payload, fields, message) => protobufFirst(profile, message, (pb) => {
+    const value = lastField(pb, 2);
+    return { name: lastText(pb, 1), action: lastText(pb, 2), value: value?.length === 8 ? value.readDoubleLE(0) : 0 };
+  }, () => {
     const req = goUnmarshal(payload, fields);
     if (!req) throw new CallbackError("unable to parse input JSON - invalid character", Buffer.alloc(0));
     return req;
-  };
+  })(payload);
   return {
     counter(payload) {
       const { name } = parse(payload, { name: "" }, "metrics:counter");
@@ -63,7 +69,7 @@ export function metricsCallbacks(metrics, profile = tarmacProfile()) {
     gauge(payload) {
       const { name, action } = parse(payload, { name: "", action: "" }, "metrics:gauge");
       use(name);
-      if (action !== "inc" && action !== "dec") throw new CallbackError("invalid action", Buffer.alloc(0));
+      if (action !== "inc" && action !== "dec") throw new CallbackError(INVALID_ACTION, Buffer.alloc(0));
       register(name, "gauge").value += action === "inc" ? 1 : -1;
       return Buffer.alloc(0);
     },

@@ -3,13 +3,14 @@
 //
 // Both versions put the instance back in its pool before they read its response (a view of
 // guest memory), so later calls can run on it first: the host's Pool models that for both.
-import { unmarshalV010, unmarshalVT, schemas } from "./protowire.mjs";
+import { unmarshalV010, unmarshalVT } from "./protowire.mjs";
+import { PROTO_MESSAGES } from "../../spec/capabilities.mjs";
 
 export const PROFILES = {
   "v0.10.0": {
     name: "v0.10.0",
     /** proto.Unmarshal into the request message of `capability:operation`: fields or null. */
-    decode: (payload, message) => unmarshalV010(payload, schemas[message]),
+    decode: (payload, message) => unmarshalV010(payload, PROTO_MESSAGES[message]),
     /** The body an HTTP caller gets when the handler fails (v0.10.0: none; the message is logged). */
     handlerErrorBody: () => "",
     /** lib/pq v1.10: an error is "pq: <message>". */
@@ -17,7 +18,7 @@ export const PROFILES = {
   },
   main: {
     name: "main",
-    decode: (payload, message) => unmarshalVT(payload, schemas[message]),
+    decode: (payload, message) => unmarshalVT(payload, PROTO_MESSAGES[message]),
     handlerErrorBody: (message) => `failed to execute wasm module - ${message}`,
     /** lib/pq v1.12: an error also says where in the query it failed, and its SQLSTATE code. */
     pqErrorPositions: true,

@@ -12,20 +12,8 @@
 //   Skip(), which closes a group on *any* end-group tag and checks lengths only at the end. A
 //   map entry is read without wire type checks, and its key and value may reach past its end.
 
-/** The request messages of tarmac-project/protobuf-definitions: field number -> kind. */
-export const schemas = {
-  "kvstore:get": { 1: "string" },
-  "kvstore:set": { 1: "string", 2: "bytes" },
-  "kvstore:delete": { 1: "string" },
-  "kvstore:keys": { 1: "bool" },
-  // HTTPClient: method, headers (a map: string -> string on v0.10.0, string -> Header on main), url, body, insecure.
-  "httpclient:call": { 1: "string", 2: "map", 3: "string", 4: "bytes", 5: "bool" },
-  "sql:query": { 1: "bytes" },
-  "sql:exec": { 1: "bytes" },
-  "metrics:counter": { 1: "string" },
-  "metrics:gauge": { 1: "string", 2: "string" },
-  "metrics:histogram": { 1: "string", 2: "double" },
-};
+// The request messages themselves (field number -> kind, from tarmac-project/protobuf-definitions)
+// are the registry's: PROTO_MESSAGES in spec/capabilities.mjs, by "namespace:operation".
 
 const WIRE = { bool: 0, double: 1, string: 2, bytes: 2, map: 2 };
 const MAX_FIELD = 2 ** 29 - 1;
@@ -45,6 +33,14 @@ function varint(b, p) {
     if (!(x & 0x80)) return [v, p];
   }
   return null;
+}
+
+// A length-delimited value at p (protowire.ConsumeBytes): [start, end], or null when its length
+// is truncated or runs past the end of the buffer.
+function bytesAt(b, p) {
+  const l = varint(b, p);
+  if (!l || l[0] > BigInt(b.length - l[1])) return null;
+  return [l[1], l[1] + Number(l[0])];
 }
 
 function isUtf8(b) {
@@ -70,9 +66,9 @@ export function unmarshalV010(b, schema) {
       if (t === 1) { if (p + 8 > b.length) return false; p += 8; return true; }
       if (t === 5) { if (p + 4 > b.length) return false; p += 4; return true; }
       if (t === 2) {
-        const l = varint(b, p);
-        if (!l || l[0] > BigInt(b.length - l[1])) return false;
-        p = l[1] + Number(l[0]);
+        const r = bytesAt(b, p);
+        if (!r) return false;
+        p = r[1];
         return true;
       }
       return false; // a stray end group, or wire types 6 and 7
@@ -101,7 +97,7 @@ export function unmarshalV010(b, schema) {
       let value;
       if (t.type === 0) value = varint(b, at)[0];
       else if (t.type === 1) value = Buffer.from(b.subarray(at, p));
-      else { const l = varint(b, at); value = Buffer.from(b.subarray(l[1], p)); }
+      else value = Buffer.from(b.subarray(bytesAt(b, at)[0], p));
       if (kind === "string" && !isUtf8(value)) return null;
       if (kind === "map") {
         // consumeMap: the entry is read as a message { 1: key, 2: value } of proto3 strings.
@@ -162,9 +158,8 @@ export function unmarshalVT(b, schema) {
       (fields[num] ??= []).push(value);
       continue;
     }
-    const skippy = vtSkip(b.subarray(pre));
-    if (skippy === null || pre + skippy > l) return null;
-    p = pre + skippy;
+    p = vtSkipField(b, pre, l);
+    if (p === null) return null;
   }
   return fields;
 }
@@ -213,9 +208,8 @@ function vtMapEntry(b, start, end) {
       p = n[1];
       continue;
     }
-    const skippy = vtSkip(b.subarray(pre));
-    if (skippy === null || pre + skippy > end) return null;
-    p = pre + skippy;
+    p = vtSkipField(b, pre, end);
+    if (p === null) return null;
   }
   return { key, value };
 }
@@ -230,6 +224,13 @@ function vtVarint(b, p) {
     v |= BigInt(x & 0x7f) << shift;
     if (x < 0x80) return [v & 0xffffffffffffffffn, p];
   }
+}
+
+// An unknown field at `pre`, skipped as the generated code does (Skip over the rest of the
+// buffer): where it ends, or null when Skip fails or the field ends past `end`.
+function vtSkipField(b, pre, end) {
+  const skippy = vtSkip(b.subarray(pre));
+  return skippy === null || pre + skippy > end ? null : pre + skippy;
 }
 
 // protobuf-go-lite's Skip: the length of one field (a group up to any end-group tag), or null.
@@ -288,6 +289,12 @@ export function encodeProto(msg) {
   return Buffer.concat(parts);
 }
 
+/** The last value of field `n` of decoded `fields` (Go keeps the last of a repeated scalar), or undefined. */
+export const lastField = (fields, n) => fields[n]?.at(-1);
+
+/** The last value of field `n` as text; "" when there is none. */
+export const lastText = (fields, n) => lastField(fields, n)?.toString() ?? "";
+
 /** Decodes a reply Tarmac sent in protobuf, with no schema: { fieldNumber: [values] } or null. */
 export function parseProto(b) {
   const fields = {};
@@ -298,10 +305,10 @@ export function parseProto(b) {
     p = t.next;
     if (t.type === 0) { const v = varint(b, p); if (!v) return null; (fields[t.num] ??= []).push(v[0]); p = v[1]; }
     else if (t.type === 2) {
-      const l = varint(b, p);
-      if (!l || l[0] > BigInt(b.length - l[1])) return null;
-      (fields[t.num] ??= []).push(Buffer.from(b.subarray(l[1], l[1] + Number(l[0]))));
-      p = l[1] + Number(l[0]);
+      const r = bytesAt(b, p);
+      if (!r) return null;
+      (fields[t.num] ??= []).push(Buffer.from(b.subarray(r[0], r[1])));
+      p = r[1];
     } else if (t.type === 1 || t.type === 5) {
       const n = t.type === 1 ? 8 : 4;
       if (p + n > b.length) return null;

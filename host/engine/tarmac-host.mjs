@@ -13,29 +13,55 @@ import { metricsCallbacks, Metrics } from "./metrics.mjs";
 import { httpclientCallbacks } from "./httpclient.mjs";
 import { sqlCallbacks } from "./sql.mjs";
 import { SyncBridge } from "./sync.mjs";
+import { withClock } from "./clock.mjs";
 import { profile as tarmacProfile } from "./profiles.mjs";
+import { CallbackError, HostPanic } from "./errors.mjs";
+import { HOST_ANSWERS } from "../../spec/capabilities.mjs";
 
 const utf8 = new TextDecoder("utf-8");
 const enc = new TextEncoder();
 
-/** The error a callback raises to make the host call fail; `body` stays readable by the guest. */
-export class CallbackError extends Error {
-  constructor(message, body = null) {
-    super(message);
-    this.body = body;
-  }
+export { CallbackError, HostPanic };
+export { ManualClock } from "./clock.mjs";
+
+/** What Tarmac's JSON request or reply looks like to a reader: parsed JSON, or the bytes. */
+function decoded(bytes) {
+  try { return JSON.parse(Buffer.from(bytes).toString("utf8")); } catch { return Buffer.from(bytes); }
 }
 
-/** A Go panic inside a host function: wazero recovers it and the whole invocation fails. */
-export class HostPanic extends Error {}
+/**
+ * One host call as Tarmac's router sees it: { binding, namespace, operation, payload } and,
+ * once answered, { ok, body, error } (`body`: the reply's bytes, null when a failure had none).
+ * `capability` is the namespace; `request` and `reply` are the payload and the reply parsed as
+ * JSON (or their bytes), read when asked for. `guest` (not enumerable) is the instance that made it.
+ */
+export function hostCall(guest, binding, namespace, operation, payload) {
+  const call = {
+    binding, namespace, operation, payload, ok: undefined, body: null, error: undefined,
+    get capability() { return this.namespace; },
+    get request() { return decoded(this.payload); },
+    get reply() { return this.body == null && !this.ok ? null : decoded(this.body ?? Buffer.alloc(0)); },
+  };
+  return Object.defineProperty(call, "guest", { value: guest, enumerable: false });
+}
 
 /**
  * A Tarmac-like host. `capabilities` maps "namespace" to { operation: (payload: Buffer) =>
  * Buffer } functions, which throw CallbackError to fail. A capability missing from the map is
  * disabled: calls to it fail with `callback not found`, as in Tarmac.
+ *
+ * Every host call goes through one chain: the calling guest's `intercept` if it has one, then
+ * the hooks added with `addHook`, in the order added, then Tarmac's router (`dispatch`). Each
+ * call is recorded once, in `calls`, with the answer the guest got.
  */
 export class TarmacHost {
-  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null, io = null } = {}) {
+  constructor({ profile = "v0.10.0", kvstore = true, store = new MemoryStore(), capabilities = {}, log = null, httpMaxBody, sql = null, io = null, clock = null } = {}) {
+    /** WASI's clocks for the guests (clock.mjs: ManualClock); null: the machine's, through node:wasi. */
+    this.clock = clock;
+    /** Every host call the guests made (unless a guest's `recordHostCalls` is off), in order: see hostCall(). */
+    this.calls = [];
+    /** (call, next) => answer: see addHook. */
+    this.hooks = [];
     /** The Tarmac version this host behaves as (profiles.mjs). */
     this.profile = tarmacProfile(profile);
     this.store = store;
@@ -43,7 +69,7 @@ export class TarmacHost {
     if (kvstore) this.capabilities.kvstore = kvstoreCallbacks(store, this.profile);
     /** Every message the guests logged through Tarmac's logger: { level, message }. */
     this.logs = [];
-    this.capabilities.logger ??= loggerCallbacks(this.logs);
+    this.capabilities.logger ??= loggerCallbacks(this.logs, log);
     /** The metrics guests recorded. */
     this.metrics = new Metrics();
     this.capabilities.metrics ??= metricsCallbacks(this.metrics, this.profile);
@@ -62,7 +88,6 @@ export class TarmacHost {
       has: (_, name) => host.functions.has(name),
       get: (_, name) => (payload) => host.callFunction(name, payload),
     });
-    this.log = log;
   }
 
   /** Instantiates a guest (a path, bytes or a compiled module); runs _start, _initialize, wapc_init if exported. */
@@ -109,12 +134,66 @@ export class TarmacHost {
     throw new CallbackError(`failed to execute wasm module - ${r.error}`, null);
   }
 
+  /**
+   * Adds a hook that sees every host call before Tarmac's router does: `hook(call, next)`
+   * returns the answer, { ok, body, error, bodyLen? } (`bodyLen` overrides the length the
+   * guest is told), either its own or `next(call)`'s, the answer of the hooks after it and the
+   * router. Returns a function that removes the hook.
+   */
+  addHook(hook) {
+    this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
+
+  /**
+   * Answers a guest's host call (see hostCall()) through the chain, records it unless the
+   * guest's `recordHostCalls` is off, and returns { ok, body: an own Buffer, bodyLen, error }.
+   * A HostPanic passes through: wazero fails the whole invocation.
+   */
+  serve(guest, call) {
+    if (guest.recordHostCalls) this.calls.push(call);
+    let answer;
+    try {
+      answer = this.answer(call);
+    } catch (e) {
+      Object.assign(call, { ok: false, body: null, error: e.message });
+      throw e;
+    }
+    // The guest gets its own copy of a reply that is not a Buffer, or is a view of its memory.
+    const b = answer.body;
+    const body = b == null ? null : Buffer.isBuffer(b) && b.buffer !== guest.memory.buffer ? b : Buffer.from(b);
+    Object.assign(call, { ok: Boolean(answer.ok), body, error: answer.ok ? undefined : answer.error ?? "" });
+    const bytes = body ?? Buffer.alloc(0);
+    return { ok: call.ok, body: bytes, bodyLen: answer.bodyLen ?? bytes.length, error: call.error };
+  }
+
+  /** The answer of the chain to `call`: the guest's intercept, the hooks, the router. */
+  answer(call) {
+    const intercept = call.guest?.intercept;
+    const chain = intercept ? [(c, next) => intercept(c) ?? next(c), ...this.hooks] : this.hooks;
+    const at = (i) => (c) => (i < chain.length ? chain[i](c, at(i + 1)) : this.route(c));
+    return at(0)(call);
+  }
+
+  /** Tarmac's router as the end of the chain: a callback's reply, or its CallbackError as a failed answer. */
+  route(call) {
+    try {
+      return { ok: true, body: this.dispatch(call.binding, call.namespace, call.operation, call.payload) };
+    } catch (e) {
+      if (!(e instanceof CallbackError)) throw e;
+      return { ok: false, body: e.body, error: e.message };
+    }
+  }
+
   /** Routes a host call like Tarmac's router: binding must be "tarmac". */
   dispatch(binding, namespace, operation, payload) {
     const cap = binding === "tarmac" ? this.capabilities[namespace] : undefined;
     const own = cap && (Object.getPrototypeOf(cap) === null ? operation in cap : Object.prototype.hasOwnProperty.call(cap, operation));
     const fn = own ? cap[operation] : undefined;
-    if (!fn) throw new CallbackError("callback not found");
+    if (!fn) throw new CallbackError(HOST_ANSWERS.callbackNotFound);
     return fn(payload, operation);
   }
 }
@@ -124,10 +203,9 @@ export class Guest {
   constructor(host, module) {
     this.host = host;
     this.module = module;
-    /** Every host call the guest made: { binding, namespace, operation, payload }. */
-    this.hostCalls = [];
+    /** Whether the host records this guest's calls (off: the payload is not copied, nothing is kept). */
     this.recordHostCalls = true;
-    /** If set, (call) => { ok, body, error } | undefined replaces the host's answer (malformed responses). */
+    /** If set, (call) => { ok, body, error, bodyLen? } | undefined answers this guest's host calls first, in the host's hook chain (malformed responses). */
     this.intercept = null;
     /** Messages the guest sent to env.abort, env.trace and __console_log. */
     this.aborts = [];
@@ -147,6 +225,11 @@ export class Guest {
     else this.wasi.initialize(this.instance);
     if (typeof ex.wapc_init === "function") ex.wapc_init();
     this.ctx = null;
+  }
+
+  /** This guest's calls in the host's record (`host.calls`), in order. */
+  get hostCalls() {
+    return this.host.calls.filter((c) => c.guest === this);
   }
 
   bytes(ptr, len) {
@@ -180,31 +263,16 @@ export class Guest {
       __guest_response(ptr, len) { g.ctx.response = [ptr, len]; },
       __guest_error(ptr, len) { g.ctx.guestError = utf8.decode(g.bytes(ptr, len)); },
       __host_call(bPtr, bLen, nPtr, nLen, oPtr, oLen, pPtr, pLen) {
-        const call = {
-          binding: utf8.decode(g.bytes(bPtr, bLen)),
-          namespace: utf8.decode(g.bytes(nPtr, nLen)),
-          operation: utf8.decode(g.bytes(oPtr, oLen)),
-          // A view of guest memory, as wazero hands Tarmac's callbacks; copied when recorded.
-          payload: g.recordHostCalls ? g.bytes(pPtr, pLen) : g.view(pPtr, pLen),
-        };
-        if (g.recordHostCalls) g.hostCalls.push(call);
+        // The payload is a view of guest memory, as wazero hands Tarmac's callbacks; a copy when recorded.
+        const call = hostCall(g, utf8.decode(g.bytes(bPtr, bLen)), utf8.decode(g.bytes(nPtr, nLen)), utf8.decode(g.bytes(oPtr, oLen)),
+          g.recordHostCalls ? g.bytes(pPtr, pLen) : g.view(pPtr, pLen));
         const ctx = g.ctx;
         ctx.hostResp = Buffer.alloc(0);
         ctx.hostErr = null;
-        let answer = g.intercept ? g.intercept(call) : undefined;
-        if (answer === undefined) {
-          try {
-            answer = { ok: true, body: g.host.dispatch(call.binding, call.namespace, call.operation, call.payload) };
-          } catch (e) {
-            if (e instanceof HostPanic) throw e;
-            if (!(e instanceof CallbackError)) throw e;
-            answer = { ok: false, body: e.body, error: e.message };
-          }
-        }
-        const own = Buffer.isBuffer(answer.body) && answer.body.buffer !== g.memory.buffer; // not a view of guest memory
-        ctx.hostResp = answer.body == null ? Buffer.alloc(0) : own ? answer.body : Buffer.from(answer.body);
-        ctx.hostRespLen = answer.bodyLen ?? ctx.hostResp.length;
-        ctx.hostErr = answer.ok ? null : answer.error ?? "";
+        const answer = g.host.serve(g, call);
+        ctx.hostResp = answer.body;
+        ctx.hostRespLen = answer.bodyLen;
+        ctx.hostErr = answer.ok ? null : answer.error;
         return answer.ok ? 1 : 0;
       },
       __host_response_len() { return g.ctx.hostRespLen ?? 0; },
@@ -228,7 +296,8 @@ export class Guest {
       // wazero reads 8 random bytes and passes their bits as the f64.
       seed() { return new Float64Array(randomBytes(8).buffer)[0]; },
     };
-    return { wapc, env, wasi_snapshot_preview1: this.wasi.wasiImport };
+    const wasi = this.host.clock ? withClock(this.wasi.wasiImport, this.host.clock, () => g.instance.exports.memory) : this.wasi.wasiImport;
+    return { wapc, env, wasi_snapshot_preview1: wasi };
   }
 
   /**

@@ -3,7 +3,8 @@
 // v0.10.0's proto.Unmarshal and main's UnmarshalVT, on github.com/tarmac-project/protobuf-go at
 // the versions each pins; the recorder is not part of this repository).
 import { createHash } from "node:crypto";
-import { schemas, encodeProto } from "../../host/engine/protowire.mjs";
+import { encodeProto } from "../../host/engine/protowire.mjs";
+import { PROTO_MESSAGES as schemas } from "../../spec/capabilities.mjs";
 import { PROTOBUF_GUARD } from "../wire.mjs";
 
 /** The seed the recorded answers were made with. */
