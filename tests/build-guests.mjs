@@ -7,7 +7,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const g = (p) => join(root, "tests", "guests", p);
 const out = (name) => join(root, "tests", "build", `${name}.wasm`);
-const guests = { probe: out("kv-probe"), probeDebug: out("kv-probe.debug"), naive: out("naive-kv"), noPreset: out("no-preset"), noHandler: out("no-handler"), caps: out("caps-probe"), incremental: out("kv-probe.incremental") };
+const guests = { probe: out("kv-probe"), probeDebug: out("kv-probe.debug"), naive: out("naive-kv"), noPreset: out("no-preset"), noHandler: out("no-handler"), caps: out("caps-probe"), incremental: out("kv-probe.incremental"), proto: out("proto-probe") };
 
 await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probe });
 await buildWasm({ config: g("asconfig.json"), entry: g("kv-probe.ts"), outFile: guests.probeDebug, target: "debug" });
@@ -18,4 +18,5 @@ await buildWasm({ config: g("asconfig.json"), entry: g("no-handler.ts"), outFile
 // The probe with the preset but the incremental runtime, which a function may choose instead.
 await buildWasm({ config: g("incremental.json"), entry: g("kv-probe.ts"), outFile: guests.incremental });
 await buildWasm({ config: g("asconfig.json"), entry: g("caps-probe.ts"), outFile: guests.caps });
+await buildWasm({ config: g("asconfig.json"), entry: g("proto-probe.ts"), outFile: guests.proto });
 console.log("built test guests");

@@ -14,6 +14,7 @@ export const guests = {
   noHandler: join(build, "no-handler.wasm"),
   caps: join(build, "caps-probe.wasm"),
   incremental: join(build, "kv-probe.incremental.wasm"),
+  proto: join(build, "proto-probe.wasm"),
 };
 
 /** A fresh host with an in-memory store and one probe instance: { host, guest, probe }. */
