@@ -7,6 +7,7 @@
 import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode, now, retainResponses, retainedCount, retainedBytes } from "tarmac-as/assembly";
 import { requestCapacity } from "tarmac-as/assembly/buffers";
 import { recorded } from "./recording";
+import { Out } from "./out";
 export { __guest_call } from "tarmac-as/assembly";
 
 const GET: u8 = 1, SET: u8 = 2, DELETE: u8 = 3, KEYS: u8 = 4, GET_STRING: u8 = 5, SET_STRING: u8 = 6;
@@ -16,28 +17,6 @@ const RESPOND: u8 = 16, RETAIN: u8 = 17, RETAINED: u8 = 18, GET_LENGTH: u8 = 19;
 
 let other = new KVStore("other");
 
-class Out {
-  buf: Uint8Array = new Uint8Array(64);
-  len: i32 = 0;
-  private room(n: i32): usize {
-    if (this.len + n > this.buf.length) {
-      let cap = this.buf.length << 1;
-      while (cap < this.len + n) cap <<= 1;
-      const next = new Uint8Array(cap);
-      memory.copy(next.dataStart, this.buf.dataStart, this.len);
-      this.buf = next;
-    }
-    const p = this.buf.dataStart + this.len;
-    this.len += n;
-    return p;
-  }
-  u8(v: u8): void { store<u8>(this.room(1), v); }
-  u32(v: u32): void { store<u32>(this.room(4), v); }
-  bytes(p: usize, n: usize): void { memory.copy(this.room(<i32>n), p, n); }
-  utf8(s: string): void { const b = String.UTF8.encode(s); this.u32(b.byteLength); this.bytes(changetype<usize>(b), b.byteLength); }
-  utf16(s: string): void { this.bytes(changetype<usize>(s), s.length << 1); }
-  result(): Result<Uint8Array> { return ok(this.buf.subarray(0, this.len)); }
-}
 
 function header(out: Out, e: TarmacError | null): void {
   if (e === null) { out.u8(0); out.u32(0); out.u32(0); return; }

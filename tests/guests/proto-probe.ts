@@ -10,23 +10,8 @@
 import { handle, ok, Result } from "tarmac-as/assembly";
 import { ProtoReader, ProtoWriter, WireType } from "tarmac-as/assembly/protobuf";
 export { __guest_call } from "tarmac-as/assembly";
+import { Out } from "./out";
 
-class Out {
-  buf: Uint8Array = new Uint8Array(256);
-  len: i32 = 0;
-  room(n: i32): usize {
-    if (this.len + n > this.buf.length) {
-      let cap = this.buf.length << 1;
-      while (cap < this.len + n) cap <<= 1;
-      const next = new Uint8Array(cap);
-      memory.copy(next.dataStart, this.buf.dataStart, this.len);
-      this.buf = next;
-    }
-    const p = this.buf.dataStart + this.len;
-    this.len += n;
-    return p;
-  }
-}
 
 function decode(p: usize, n: usize, strings: bool): Result<Uint8Array> {
   const r = new ProtoReader(p, n);
