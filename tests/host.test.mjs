@@ -8,9 +8,6 @@ import { goBase64Decode, goJSON, goBytes, goUnmarshal } from "../host/engine/go-
 import { plainSetRequest } from "../host/engine/kvstore.mjs";
 import { rowsJSON } from "../host/engine/sql-rows.mjs";
 import fc from "fast-check";
-import { readFileSync, readdirSync } from "node:fs";
-import { join, dirname, resolve, relative } from "node:path";
-import { root } from "../scripts/examples.mjs";
 
 const host = new TarmacHost();
 const call = (op, payload) => {
@@ -114,36 +111,6 @@ test("the host's quick path for large set requests reads exactly what json.Unmar
     assert.deepEqual(fast.bytes, goBase64Decode(req.data));
   }), { numRuns: 10000, seed: 3 });
   assert.ok(quick > 100, `the quick path was taken ${quick} times`);
-});
-
-/** The relative imports of each .mjs file under `dir` (static, multi-line and dynamic). */
-function importGraph(dir) {
-  const files = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".mjs")).map((f) => join(dir, f));
-  return new Map(files.map((f) => {
-    const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-    return [f, [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.[^"']+)["']/g)].map((m) => resolve(dirname(f), m[1]))];
-  }));
-}
-
-test("the test host's modules import one another without a cycle", () => {
-  const dir = join(root, "host");
-  const graph = importGraph(dir);
-  assert.ok(graph.get(join(dir, "engine", "kvstore.mjs")).includes(join(dir, "engine", "answer.mjs")), "the graph sees imports");
-  const cycles = [];
-  const state = new Map();
-  const stack = [];
-  const visit = (f) => {
-    state.set(f, "open");
-    stack.push(f);
-    for (const d of graph.get(f) ?? []) {
-      if (state.get(d) === "open") cycles.push([...stack.slice(stack.indexOf(d)), d].map((x) => relative(dir, x)).join(" -> "));
-      else if (!state.has(d)) visit(d);
-    }
-    stack.pop();
-    state.set(f, "done");
-  };
-  for (const f of graph.keys()) if (!state.has(f)) visit(f);
-  assert.deepEqual(cycles, []);
 });
 
 test("SQL rows as Tarmac's drivers hand them to encoding/json: keys sorted, no rows as null, MySQL columns as base64, lib/pq's types", () => {
