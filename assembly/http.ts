@@ -150,9 +150,9 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
   }
   const body = req.body;
   if (<usize>body.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE());
-  let size = <usize>req.url.length * 6 + 64 + ((<usize>body.length + 2) / 3) * 4;
-  for (let i = 0; i < names.length; i++) size += (<usize>names[i].length + <usize>req.headers.get(names[i]).length) * 6 + 8;
-  wire.request(size);
+  let text = <usize>req.method.length + <usize>req.url.length;
+  for (let i = 0; i < names.length; i++) text += <usize>names[i].length + <usize>req.headers.get(names[i]).length;
+  wire.request(text, body.length);
   wire.text(1, "method", req.method);
   wire.textMap(2, "headers", req.headers);
   wire.text(3, "url", req.url);

@@ -39,7 +39,7 @@ export class KVStore {
   get(key: string): Result<Uint8Array> {
     const bad = checkKey(key, "get");
     if (bad) return Result.err<Uint8Array>(bad);
-    wire.request(<usize>key.length * 3 + 16);
+    wire.request(<usize>key.length, 0);
     wire.text(1, "key", key);
     value = null;
     const err = wire.readReply(wire.send(this.binding, CAPABILITY, "get"), readValue, CAPABILITY, "get", true);
@@ -98,7 +98,7 @@ export class KVStore {
     if (bad) return bad;
     if (len == 0) return invalid(E_EMPTY_VALUE(), "set");
     if (len > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE(), "set");
-    wire.request(<usize>key.length * 3 + ((len + 2) / 3) * 4 + 24);
+    wire.request(<usize>key.length, len);
     wire.text(1, "key", key);
     wire.data(2, "data", ptr, len);
     return wire.readReply(wire.send(this.binding, CAPABILITY, "set"), null, CAPABILITY, "set", false);
@@ -114,7 +114,7 @@ export class KVStore {
   delete(key: string): TarmacError | null {
     const bad = checkKey(key, "delete");
     if (bad) return bad;
-    wire.request(<usize>key.length * 3 + 16);
+    wire.request(<usize>key.length, 0);
     wire.text(1, "key", key);
     return wire.readReply(wire.send(this.binding, CAPABILITY, "delete"), null, CAPABILITY, "delete", false);
   }

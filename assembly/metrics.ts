@@ -42,7 +42,7 @@ function send(operation: string, name: string, action: string, value: f64, hasVa
   if (!isValidMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_NAME(), 0, CAPABILITY, operation);
   if (isReservedMetricName(name)) return new TarmacError(ErrorKind.InvalidInput, E_RESERVED_METRIC_NAME(), 0, CAPABILITY, operation);
   if (hasValue && !isFinite(value)) return new TarmacError(ErrorKind.InvalidInput, E_BAD_METRIC_VALUE(), 0, CAPABILITY, operation);
-  wire.request(<usize>name.length + 48);
+  wire.request(<usize>name.length + <usize>action.length, 0);
   wire.text(1, "name", name);
   if (action.length) wire.text(2, "action", action);
   if (hasValue) wire.double(2, "value", value);

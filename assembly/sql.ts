@@ -153,7 +153,7 @@ export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
   if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY(), 0, CAPABILITY, "query"));
   if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE(), 0, CAPABILITY, "query"));
   const text = bytes(query);
-  wire.request(((<usize>text.length + 2) / 3) * 4 + 16);
+  wire.request(0, text.length);
   wire.data(1, "query", text.dataStart, text.length);
   rowsJson = null;
   const err = wire.readReply(wire.send("tarmac", CAPABILITY, "query"), readRowsField, CAPABILITY, "query", false);

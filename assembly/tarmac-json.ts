@@ -12,7 +12,7 @@
 import { callHost, HostReply } from "./host";
 import { JsonWriter, JsonReader, JsonType } from "./json";
 import { ReplyStatus, replyError } from "./answers";
-import { base64DecodedLength, decodeBase64To } from "./base64";
+import { base64DecodedLength, base64EncodedLength, decodeBase64To } from "./base64";
 import { bytes } from "./utf8";
 import { newBytes, setByteLength } from "./buffers";
 import { ErrorKind, TarmacError, E_BAD_BASE64, E_BAD_STATUS_CODE, E_INVALID_JSON, E_NO_DATA } from "./errors";
@@ -25,7 +25,9 @@ const PROTOBUF_GUARD_LENGTH: usize = 5;
 const PIPE: u32 = 124;
 
 /**
- * Starts a request with room for about `sizeHint` bytes (its braces included). The document starts with the protobuf
+ * Starts a request whose fields hold about `textUnits` UTF-16 units of text and `dataBytes`
+ * bytes of data, in a buffer sized once for them as this wire writes them (text as UTF-8,
+ * data as base64, 64 bytes for names and punctuation; it grows if that was not enough). The document starts with the protobuf
  * guard, CR and four spaces (JSON whitespace). Tarmac tries every request as protobuf before
  * JSON; with the guard no Tarmac decoder accepts it, whatever it holds:
  * - 0x0D is the tag of field 1 with wire type 5, and field 1 of every request message Tarmac
@@ -39,12 +41,12 @@ const PIPE: u32 = 124;
  *
  * ```ts
  * import * as json from "tarmac-as/assembly/tarmac-json";
- * json.begin(64); json.text("key", "myKey");
+ * json.begin(5, 0); json.text("key", "myKey");
  * const reply = json.send("tarmac", "kvstore", "get");
  * ```
  */
-export function begin(sizeHint: usize): void {
-  const w = JsonWriter.begin(sizeHint + PROTOBUF_GUARD_LENGTH);
+export function begin(textUnits: usize, dataBytes: usize): void {
+  const w = JsonWriter.begin(PROTOBUF_GUARD_LENGTH + textUnits * 3 + base64EncodedLength(dataBytes) + 64);
   w.raw(memory.data<u8>([13, 32, 32, 32, 32]), PROTOBUF_GUARD_LENGTH);
   w.startObject();
 }
@@ -147,7 +149,7 @@ export function textMap(name: string, map: Map<string, string>): void {
  *
  * ```ts
  * import * as json from "tarmac-as/assembly/tarmac-json";
- * json.begin(0);
+ * json.begin(0, 0);
  * const reply = json.send("tarmac", "kvstore", "get");
  * ```
  */
@@ -194,7 +196,7 @@ let replyRead: usize = 0;
  *
  * ```ts
  * import * as json from "tarmac-as/assembly/tarmac-json";
- * json.begin(0);
+ * json.begin(0, 0);
  * const err = json.readReply(json.send("tarmac", "kvstore", "set"), null, "kvstore", "set", false);
  * ```
  */

@@ -17,16 +17,17 @@ import { TarmacError } from "./errors";
 // ---- Requests: request(), its fields, then send() --------------------------------------------
 
 /**
- * Starts a request with room for about `sizeHint` bytes (a hint: it grows as needed).
+ * Starts a request whose fields hold about `textUnits` UTF-16 units of text and `dataBytes`
+ * bytes of data (a hint for the codec, which sizes its buffer once from it; it grows as needed).
  *
  * ```ts
  * import * as wire from "tarmac-as/assembly/wire";
- * wire.request(64); wire.text(1, "key", "greeting");
+ * wire.request(8, 0); wire.text(1, "key", "greeting");
  * const reply = wire.send("tarmac", "kvstore", "get");
  * ```
  */
 // @ts-ignore: decorator
-@inline export function request(sizeHint: usize): void { json.begin(sizeHint); }
+@inline export function request(textUnits: usize, dataBytes: usize): void { json.begin(textUnits, dataBytes); }
 
 /**
  * A string field, checked by the capability (no lone surrogates).
@@ -90,7 +91,7 @@ import { TarmacError } from "./errors";
  *
  * ```ts
  * import * as wire from "tarmac-as/assembly/wire";
- * wire.request(16);
+ * wire.request(1, 0); wire.text(1, "key", "k");
  * const reply = wire.send("tarmac", "kvstore", "delete");
  * ```
  */
@@ -122,7 +123,7 @@ import { TarmacError } from "./errors";
  *
  * ```ts
  * import * as wire from "tarmac-as/assembly/wire";
- * wire.request(16);
+ * wire.request(1, 0); wire.text(1, "key", "k");
  * const err = wire.readReply(wire.send("tarmac", "kvstore", "delete"), null, "kvstore", "delete", false);
  * ```
  */
