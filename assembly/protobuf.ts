@@ -12,7 +12,7 @@ import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { requestBuffer, requestCapacity, requestSent } from "./buffers";
 
 /** Why a `ProtoReader` stopped (`None` while it reads fine). */
-export enum ProtoError { None, Truncated, BadVarint, BadWireType, BadFieldNumber, BadLength, BadUtf8, WrongWireType }
+export enum ProtoError { None, Truncated, BadVarint, BadWireType, BadFieldNumber, BadLength, BadUtf8 }
 
 /** Wire types. */
 export enum WireType { Varint = 0, Fixed64 = 1, Bytes = 2, StartGroup = 3, EndGroup = 4, Fixed32 = 5 }
@@ -117,14 +117,6 @@ export class ProtoReader {
     return true;
   }
 
-  /** A length-delimited value as a new Uint8Array, or null on a problem. */
-  byteArray(): Uint8Array | null {
-    if (!this.bytes()) return null;
-    const out = new Uint8Array(<i32>this.spanLength);
-    memory.copy(out.dataStart, this.spanStart, this.spanLength);
-    return out;
-  }
-
   /** A length-delimited value as text, which must be valid UTF-8; null on a problem. */
   string(): string | null {
     if (!this.bytes()) return null;
@@ -143,11 +135,6 @@ export class ProtoReader {
       default: return this.fail(ProtoError.BadWireType);
     }
     return this.error == ProtoError.None;
-  }
-
-  /** Fails the reader because the current field has a wire type its message does not allow. */
-  wrongType(): bool {
-    return this.fail(ProtoError.WrongWireType);
   }
 
   /** After the last field: true if the whole message was read without a problem. */
@@ -247,8 +234,12 @@ export class ProtoWriter {
 
   /** A string field, as UTF-8 (the caller has checked it holds no lone surrogate). */
   string(field: u32, s: string): void {
+    this.utf8(field, s, utf8Length(s));
+  }
+
+  // A string field whose UTF-8 length `n` the caller has counted.
+  private utf8(field: u32, s: string, n: usize): void {
     this.tag(field, WireType.Bytes);
-    const n = utf8Length(s);
     this.varint(<u64>n);
     const o = this.room(n);
     this.length += encodeUtf8(changetype<usize>(s), <usize>s.length, o);
@@ -259,8 +250,8 @@ export class ProtoWriter {
     const k = utf8Length(key), v = utf8Length(value);
     this.tag(field, WireType.Bytes);
     this.varint(<u64>(2 + varintSize(<u64>k) + k + varintSize(<u64>v) + v));
-    this.string(1, key);
-    this.string(2, value);
+    this.utf8(1, key, k);
+    this.utf8(2, value, v);
   }
 }
 
