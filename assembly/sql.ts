@@ -6,7 +6,8 @@
 // encoding/json writes as base64: use `mysql` instead of `sql` and the SDK decodes them.
 
 //
-// query {query=1: the SQL} -> {status, data=2: the rows' JSON}.
+// query {query=1: the SQL} -> {status=1, data=5: the rows' JSON} (SQLQueryResponse; its
+// columns=4 is the protobuf wire's alone).
 
 import * as wire from "./wire";
 import { newBytes } from "./buffers";
@@ -171,7 +172,7 @@ let rowsJson: Uint8Array | null = null;
 
 // query's `data`.
 function readRowsField(): bool {
-  if (!wire.fieldIs(2, "data")) return false;
+  if (!wire.fieldIs(5, "data")) return false;
   rowsJson = wire.fieldBytes();
   return true;
 }

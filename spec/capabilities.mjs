@@ -8,6 +8,8 @@
 // - `operations`: each operation's JSON request and reply fields (Go encoding/json names; the
 //   reply as Go's struct order writes it) and its protobuf request message (field number ->
 //   kind, from tarmac-project/protobuf-definitions), `null` where the request is raw bytes;
+//   `numbers` each named field's protobuf number, for the request and the reply (what the
+//   capability files name their fields with: layout.test.mjs checks them against this);
 //   `notFoundOn404` marks the operations whose 404 can mean "no such key" (see HOST_TEXTS);
 //   `emptyRequest` the ones asked for with an empty payload (which every Tarmac answers in JSON);
 //   `sent: false` the ones the SDK does not send over JSON (the protobuf wire's alone).
@@ -22,10 +24,10 @@ export const CAPABILITIES = {
     sdk: "assembly/kv.ts",
     host: "host/engine/kvstore.mjs",
     operations: {
-      get: { request: { key: "string" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "string" }, notFoundOn404: true },
-      set: { request: { key: "string", data: "base64" }, reply: { status: STATUS }, proto: { 1: "string", 2: "bytes" } },
-      delete: { request: { key: "string" }, reply: { status: STATUS }, proto: { 1: "string" } },
-      keys: { request: null, reply: { keys: "string[]|null", status: STATUS }, proto: { 1: "bool" }, emptyRequest: true },
+      get: { request: { key: "string" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "string" }, numbers: { request: { key: 1 }, reply: { data: 2 } }, notFoundOn404: true },
+      set: { request: { key: "string", data: "base64" }, reply: { status: STATUS }, proto: { 1: "string", 2: "bytes" }, numbers: { request: { key: 1, data: 2 }, reply: {} } },
+      delete: { request: { key: "string" }, reply: { status: STATUS }, proto: { 1: "string" }, numbers: { request: { key: 1 }, reply: {} } },
+      keys: { request: null, reply: { keys: "string[]|null", status: STATUS }, proto: { 1: "bool" }, numbers: { request: {}, reply: { keys: 2 } }, emptyRequest: true },
     },
   },
   httpclient: {
@@ -37,6 +39,7 @@ export const CAPABILITIES = {
         request: { method: "string", headers: "map<string,string>", url: "string", body: "base64", insecure: "bool" },
         reply: { status: STATUS, code: "int", headers: "map<string,string>|null", body: "base64" },
         proto: { 1: "string", 2: "map", 3: "string", 4: "bytes", 5: "bool" },
+        numbers: { request: { method: 1, headers: 2, url: 3, body: 4, insecure: 5 }, reply: { code: 2, headers: 3, body: 4 } },
       },
     },
   },
@@ -44,7 +47,8 @@ export const CAPABILITIES = {
     sdk: "assembly/sql.ts",
     host: "host/engine/sql.mjs",
     operations: {
-      query: { request: { query: "base64" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "bytes" } },
+      // SQLQueryResponse: status=1, columns=4 (protobuf only), data=5.
+      query: { request: { query: "base64" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "bytes" }, numbers: { request: { query: 1 }, reply: { data: 5 } } },
       // `main` only, and only over protobuf.
       exec: { request: null, reply: null, proto: { 1: "bytes" }, sent: false },
     },
@@ -55,9 +59,9 @@ export const CAPABILITIES = {
     // Tarmac's metrics callbacks answer errors as text alone (no body).
     textOnly: true,
     operations: {
-      counter: { request: { name: "string" }, reply: null, proto: { 1: "string" } },
-      gauge: { request: { name: "string", action: "string" }, reply: null, proto: { 1: "string", 2: "string" } },
-      histogram: { request: { name: "string", value: "number" }, reply: null, proto: { 1: "string", 2: "double" } },
+      counter: { request: { name: "string" }, reply: null, proto: { 1: "string" }, numbers: { request: { name: 1 }, reply: {} } },
+      gauge: { request: { name: "string", action: "string" }, reply: null, proto: { 1: "string", 2: "string" }, numbers: { request: { name: 1, action: 2 }, reply: {} } },
+      histogram: { request: { name: "string", value: "number" }, reply: null, proto: { 1: "string", 2: "double" }, numbers: { request: { name: 1, value: 2 }, reply: {} } },
     },
   },
   logger: {

@@ -66,3 +66,20 @@ test("the test host has no import cycle", () => {
   assert.ok(host["host/index.mjs"].includes("host/engine/tarmac-host.mjs"), "the graph sees dynamic imports");
   assert.deepEqual(cycles(host), []);
 });
+
+test("every field a capability file names has the registry's JSON name and protobuf number, in the request or the reply", () => {
+  let seen = 0;
+  for (const [name, cap] of Object.entries(CAPABILITIES)) {
+    const src = readFileSync(join(root, cap.sdk), "utf8");
+    const ops = Object.values(cap.operations).filter((op) => op.numbers);
+    const known = (side, field) => ops.filter((op) => field in op.numbers[side]).map((op) => op.numbers[side][field]);
+    for (const [, call, number, field] of src.matchAll(/wire\.(text|data|flag|double|textMap|fieldIs)\((\d+), "(\w+)"/g)) {
+      const side = call === "fieldIs" ? "reply" : "request";
+      const numbers = known(side, field);
+      assert.ok(numbers.length, `${cap.sdk}: ${side} field "${field}" is not in the registry's ${name} operations`);
+      assert.ok(numbers.includes(Number(number)), `${cap.sdk}: ${side} field "${field}" is number ${number}; the registry says ${numbers.join(" or ")}`);
+      seen++;
+    }
+  }
+  assert.ok(seen >= 15, `the check saw ${seen} fields`);
+});
