@@ -6,7 +6,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TestHost } from "../host/index.mjs";
+import { TestHost, ManualClock } from "../host/index.mjs";
+import { guests } from "./guests.mjs";
+import { request, Op } from "./probe.mjs";
 import { examples, root } from "../scripts/examples.mjs";
 import { buildWasm } from "../scripts/build.mjs";
 
@@ -165,4 +167,15 @@ test("load: a pool of instances, the response read after the instance is back in
   const fn = await host.load(wasm("json-api"), { pool: 3 });
   for (let i = 0; i < 9; i++) assert.equal(JSON.parse(fn.call(`{"item":"t","qty":${i + 1},"price":1}`).text).total, i + 1);
   assert.equal(fn.memory().length, 3);
+});
+
+test("clock: the function's clock is the one the test moves (now() and response retention read it)", async () => {
+  const clock = new ManualClock({ realtime: 1750000000123n * 1000000n });
+  const host = new TestHost({ clock });
+  const fn = await host.load(guests.probe);
+  const now = () => Number(fn.call(request(Op.NOW)).body.subarray(13).toString());
+  assert.equal(now(), 1750000000123);
+  clock.advance(2500);
+  assert.equal(now(), 1750000002623);
+  await host.close();
 });
