@@ -12,7 +12,8 @@
 //   capability files name their fields with: layout.test.mjs checks them against this);
 //   `notFoundOn404` marks the operations whose 404 can mean "no such key" (see HOST_TEXTS);
 //   `emptyRequest` the ones asked for with an empty payload (which every Tarmac answers in JSON);
-//   `sent: false` the ones the SDK does not send over JSON (the protobuf wire's alone).
+//   `protobufOnly` the ones only the protobuf wire has (no JSON request: the SDK sends them in
+//   protobuf on every wire setting), with `since`, the first Tarmac that routes them.
 
 /** Kinds of the SDK's ErrorKind, by name (assembly/errors.ts). */
 export const ERROR_KINDS = ["NotFound", "InvalidInput", "HostFailure", "Unavailable", "InvalidResponse", "InvalidData", "Handler", "Conflict"];
@@ -27,19 +28,23 @@ export const CAPABILITIES = {
       get: { request: { key: "string" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "string" }, numbers: { request: { key: 1 }, reply: { data: 2 } }, notFoundOn404: true },
       set: { request: { key: "string", data: "base64" }, reply: { status: STATUS }, proto: { 1: "string", 2: "bytes" }, numbers: { request: { key: 1, data: 2 }, reply: {} } },
       delete: { request: { key: "string" }, reply: { status: STATUS }, proto: { 1: "string" }, numbers: { request: { key: 1 }, reply: {} } },
-      keys: { request: null, reply: { keys: "string[]|null", status: STATUS }, proto: { 1: "bool" }, numbers: { request: {}, reply: { keys: 2 } }, emptyRequest: true },
+      // KVStoreKeys { return_proto = 1 }: an empty payload is asked in JSON, any other in protobuf.
+      keys: { request: null, reply: { keys: "string[]|null", status: STATUS }, proto: { 1: "bool" }, numbers: { request: { return_proto: 1 }, reply: { keys: 2 } }, emptyRequest: true },
     },
   },
   httpclient: {
     sdk: "assembly/http.ts",
     host: "host/engine/httpclient.mjs",
     operations: {
-      // headers: map<string,string> on v0.10.0, map<string, Header{repeated values}> on main (protobuf only).
+      // headers, over protobuf: map<string,string> on v0.10.0 (one value per name: the request's
+      // Header.Set, the response's Header.Get), map<string, Header{repeated values = 1}> on main
+      // (every value, both ways). `headerEncodings` names them by profile.
       call: {
         request: { method: "string", headers: "map<string,string>", url: "string", body: "base64", insecure: "bool" },
         reply: { status: STATUS, code: "int", headers: "map<string,string>|null", body: "base64" },
         proto: { 1: "string", 2: "map", 3: "string", 4: "bytes", 5: "bool" },
         numbers: { request: { method: 1, headers: 2, url: 3, body: 4, insecure: 5 }, reply: { code: 2, headers: 3, body: 4 } },
+        headerEncodings: { "v0.10.0": "map<string,string>", main: "map<string,Header>" },
       },
     },
   },
@@ -47,10 +52,12 @@ export const CAPABILITIES = {
     sdk: "assembly/sql.ts",
     host: "host/engine/sql.mjs",
     operations: {
-      // SQLQueryResponse: status=1, columns=4 (protobuf only), data=5.
-      query: { request: { query: "base64" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "bytes" }, numbers: { request: { query: 1 }, reply: { data: 5 } } },
-      // `main` only, and only over protobuf.
-      exec: { request: null, reply: null, proto: { 1: "bytes" }, sent: false },
+      // SQLQueryResponse: status=1, columns=4 (protobuf only: the database's order), data=5.
+      query: { request: { query: "base64" }, reply: { status: STATUS, data: "base64" }, proto: { 1: "bytes" }, numbers: { request: { query: 1 }, reply: { columns: 4, data: 5 } } },
+      // SQLExec { query = 1 } -> SQLExecResponse { status = 1, last_insert_id = 2, rows_affected = 3 }:
+      // `main` only, and only over protobuf. A status of 206 is a success whose driver could not
+      // say the rows affected or the last insert id (lib/pq never gives an id).
+      exec: { request: null, reply: null, proto: { 1: "bytes" }, numbers: { request: { query: 1 }, reply: { last_insert_id: 2, rows_affected: 3 } }, protobufOnly: true, since: "main" },
     },
   },
   metrics: {

@@ -22,7 +22,7 @@ export const CALLS = {
 };
 
 /** The registry's operations the SDK sends (not those of the protobuf wire alone). */
-export const SENT = operations().filter((op) => op.sent !== false);
+export const SENT = operations().filter((op) => !op.protobufOnly);
 
 /** "namespace:operation" of a registry operation. */
 export const id = (op) => `${op.namespace}:${op.operation}`;

@@ -39,7 +39,7 @@ const operationName = (op) => (op.operation === "*" ? "echo" : op.operation);
 for (const profile of PROFILES) {
   test(`${profile}: Tarmac routes every operation the registry names that the SDK sends (none is "callback not found")`, () => {
     const host = fullHost(profile);
-    for (const op of operations().filter((o) => o.sent !== false)) {
+    for (const op of operations().filter((o) => !o.protobufOnly)) {
       const r = route(host, op.namespace, operationName(op), payloadFor(op));
       assert.notEqual(r.error, HOST_ANSWERS.callbackNotFound, `tarmac:${op.namespace}:${operationName(op)}`);
     }
@@ -63,7 +63,7 @@ test("the one operation the test host does not answer is main's sql exec: protob
   const unanswered = operations()
     .filter((op) => route(host, op.namespace, operationName(op), payloadFor(op)).error === HOST_ANSWERS.callbackNotFound)
     .map((op) => `${op.namespace}:${op.operation}`);
-  const protobufOnly = operations().filter((op) => op.sent === false).map((op) => `${op.namespace}:${op.operation}`);
+  const protobufOnly = operations().filter((op) => op.protobufOnly).map((op) => `${op.namespace}:${op.operation}`);
   assert.deepEqual(unanswered, protobufOnly);
   assert.deepEqual(protobufOnly, ["sql:exec"]);
   for (const name of protobufOnly) {
