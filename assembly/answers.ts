@@ -15,6 +15,8 @@
 // | status 400                                                    | InvalidInput    | 400    |
 // | status 404 ending in hord's ErrNil, on a get                  | NotFound        | 404    |
 // | any other status from 400 up                                  | HostFailure     | code   |
+// | status 206 on a call the host failed, where the operation says | success        | 206    |
+// |   so (sql exec: the driver could not count rows or give an id)  |                 |        |
 // | a status under 400 on a call the host failed                  | InvalidResponse | code   |
 
 import { HostReply } from "./host";
@@ -23,6 +25,11 @@ import {
   E_RESPONSE_TOO_LARGE, E_UNAVAILABLE, HOST_CALLBACK_NOT_FOUND, HOST_HORD_NIL, HOST_METRIC_NAME_IN_USE,
   HOST_INVALID_METRIC_NAME, HOST_INVALID_ACTION,
 } from "./errors";
+
+/** A rule of `replyError`: a 404 whose text ends in hord's ErrNil is `NotFound` (key:value get). */
+export const NOT_FOUND_ON_404: u32 = 1;
+/** A rule of `replyError`: a 206 is a success even though the host failed the call (sql exec). */
+export const SUCCESS_ON_206: u32 = 2;
 
 /**
  * The status a reply carried, as a codec read it, plus what was wrong with the reply's shape.
@@ -52,15 +59,15 @@ export class ReplyStatus {
 /**
  * The typed error for a reply that carries a status, or null for a success. `unreadable` is the
  * codec's message when the body is not what its wire allows ("" when it read it).
- * `notFoundOn404` marks operations where 404 can mean "no such key" (Tarmac also answers 404
- * for every failed delete).
+ * `rules` are the operation's own: NOT_FOUND_ON_404 where 404 can mean "no such key" (Tarmac
+ * also answers 404 for every failed delete), SUCCESS_ON_206 where 206 is a partial success.
  *
  * ```ts
  * const reply = HostReply.of(true, new ArrayBuffer(0), "");
- * const err = replyError(reply, "", ReplyStatus.fresh(), "kvstore", "get", true); // InvalidResponse: empty
+ * const err = replyError(reply, "", ReplyStatus.fresh(), "kvstore", "get", NOT_FOUND_ON_404); // InvalidResponse: empty
  * ```
  */
-export function replyError(reply: HostReply, unreadable: string, st: ReplyStatus, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
+export function replyError(reply: HostReply, unreadable: string, st: ReplyStatus, capability: string, operation: string, rules: u32): TarmacError | null {
   if (reply.bodyLen == 0 && !reply.ok && !reply.tooLarge) return failureError(reply.error, capability, operation);
   // Decide the kind, message and code, then build the one error.
   let kind = ErrorKind.InvalidResponse;
@@ -74,10 +81,13 @@ export function replyError(reply: HostReply, unreadable: string, st: ReplyStatus
   else if (code < 100 || code > 599) message = E_BAD_STATUS_CODE();
   else if (code >= 400) {
     message = st.text.length ? st.text : reply.error;
-    kind = code == 404 && notFoundOn404 && endsWithText(message, HOST_HORD_NIL()) ? ErrorKind.NotFound
+    kind = code == 404 && (rules & NOT_FOUND_ON_404) != 0 && endsWithText(message, HOST_HORD_NIL()) ? ErrorKind.NotFound
       : code == 400 ? ErrorKind.InvalidInput : ErrorKind.HostFailure;
   }
-  else if (!reply.ok) message = E_HOST_STATUS_MISMATCH() + ": " + reply.error;
+  else if (!reply.ok) {
+    if (code == 206 && (rules & SUCCESS_ON_206) != 0) return null;
+    message = E_HOST_STATUS_MISMATCH() + ": " + reply.error;
+  }
   else return null;
   return new TarmacError(kind, message, code, capability, operation);
 }
@@ -107,6 +117,15 @@ export function metricsError(error: string, operation: string): TarmacError {
   if (sameText(error, HOST_METRIC_NAME_IN_USE())) return new TarmacError(ErrorKind.Conflict, error, 0, capability, operation);
   if (sameText(error, HOST_INVALID_METRIC_NAME()) || sameText(error, HOST_INVALID_ACTION())) return new TarmacError(ErrorKind.InvalidInput, error, 0, capability, operation);
   return failureError(error, capability, operation);
+}
+
+/**
+ * Whether the host has no route for the call at all (`callback not found`, no body): the
+ * capability is off, or this Tarmac does not have the operation (sql exec before `main`).
+ * `const off = isUnrouted(HostReply.of(false, new ArrayBuffer(0), "callback not found"));`
+ */
+export function isUnrouted(reply: HostReply): bool {
+  return !reply.ok && reply.bodyLen == 0 && sameText(reply.error, HOST_CALLBACK_NOT_FOUND());
 }
 
 /**

@@ -3,19 +3,21 @@
 // the operation's fields (spec/capabilities.mjs); what goes on the wire is wire.ts's.
 //
 // call {method=1, headers=2, url=3, body=4, insecure=5} -> {status, code=2, headers=3, body=4}.
+// Headers carry one value per name on JSON and on v0.10.0's protobuf, every value on `main`'s.
 
 import * as wire from "./wire";
 import { Result } from "./result";
 import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { MAX_VALUE_BYTES } from "./limits";
-import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_BAD_HEADERS, E_TOO_LARGE } from "./errors";
+import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_WRONG_TYPE, E_TOO_LARGE } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "httpclient";
 
 /**
  * An HTTP response: the upstream status code, its headers (lower-case names, first value of
- * each) and its body (Tarmac truncates bodies over its limit, 10 MiB by default).
+ * each; `headerValues` has them all where the host sends them) and its body (Tarmac truncates
+ * bodies over its limit, 10 MiB by default).
  *
  * ```ts
  * const r = http.get("https://example.com/");
@@ -23,12 +25,31 @@ import { ErrorKind, TarmacError, E_BAD_METHOD, E_BAD_URL, E_BAD_HEADER, E_BAD_HE
  * ```
  */
 export class HttpResponse {
-  constructor(public status: i32, public headers: Map<string, string>, public body: Uint8Array) {}
+  constructor(
+    public status: i32,
+    public headers: Map<string, string>,
+    public body: Uint8Array,
+    /** Every value of the names that had more than one (null: none did). */
+    private values: Map<string, string[]> | null = null,
+  ) {}
 
   /** A header's value, by name in any case; null if absent. `resp.header("Content-Type")` */
   header(name: string): string | null {
     const key = name.toLowerCase();
     return this.headers.has(key) ? this.headers.get(key) : null;
+  }
+
+  /**
+   * Every value of a header, by name in any case, in the order the upstream sent them (empty
+   * if absent). Only `main`'s protobuf wire carries more than the first value of a name; on
+   * JSON and on v0.10.0 this is the one value Tarmac kept.
+   * `const cookies = resp.headerValues("Set-Cookie");`
+   */
+  headerValues(name: string): string[] {
+    const key = name.toLowerCase();
+    const all = this.values;
+    if (all !== null && all.has(key)) return all.get(key).slice(0);
+    return this.headers.has(key) ? [this.headers.get(key)] : new Array<string>();
   }
 
   /** The body as text (invalid UTF-8 becomes U+FFFD). `resp.text()` */
@@ -48,7 +69,10 @@ export class HttpResponse {
  * ```
  */
 export class HttpRequest {
+  /** The headers, one value per name (the values `addHeader` gave a name, joined with ", "). */
   headers: Map<string, string> = new Map<string, string>();
+  // Every value of the names `addHeader` gave more than one.
+  private values: Map<string, string[]> | null = null;
   body: Uint8Array = new Uint8Array(0);
   /** Skip TLS certificate verification (self-signed upstreams). */
   insecure: bool = false;
@@ -58,6 +82,24 @@ export class HttpRequest {
   /** Sets a header (replacing one of the same name). `req.header("Accept", "text/plain")` */
   header(name: string, value: string): HttpRequest {
     this.headers.set(name, value);
+    const all = this.values;
+    if (all !== null && all.has(name)) all.delete(name);
+    return this;
+  }
+
+  /**
+   * Adds a value to a header, keeping the ones it has. `main`'s protobuf wire sends each value;
+   * JSON and v0.10.0 take one value per name, so they get the values joined with ", " (what
+   * HTTP means by a repeated header, except for Set-Cookie).
+   * `req.addHeader("Accept", "text/html").addHeader("Accept", "text/plain")`
+   */
+  addHeader(name: string, value: string): HttpRequest {
+    if (!this.headers.has(name)) return this.header(name, value);
+    let all = this.values;
+    if (all === null) { all = new Map<string, string[]>(); this.values = all; }
+    if (!all.has(name)) all.set(name, [this.headers.get(name)]);
+    all.get(name).push(value);
+    this.headers.set(name, this.headers.get(name) + ", " + value);
     return this;
   }
 
@@ -81,7 +123,7 @@ export class HttpRequest {
 
   /** Sends the request. `const r = req.send();` */
   send(): Result<HttpResponse> {
-    return sendRequest(this);
+    return sendRequest(this, this.values);
   }
 }
 
@@ -141,7 +183,7 @@ function isHeader(name: string, value: string): bool {
   return true;
 }
 
-function sendRequest(req: HttpRequest): Result<HttpResponse> {
+function sendRequest(req: HttpRequest, values: Map<string, string[]> | null): Result<HttpResponse> {
   if (!isMethod(req.method)) return invalid(E_BAD_METHOD());
   if (!isUrl(req.url)) return invalid(E_BAD_URL());
   const names = req.headers.keys();
@@ -152,33 +194,40 @@ function sendRequest(req: HttpRequest): Result<HttpResponse> {
   if (<usize>body.length > MAX_VALUE_BYTES) return invalid(E_TOO_LARGE());
   let text = <usize>req.method.length + <usize>req.url.length;
   for (let i = 0; i < names.length; i++) text += <usize>names[i].length + <usize>req.headers.get(names[i]).length;
+  wire.learnHeaders();
   wire.request(text, body.length);
   wire.text(1, "method", req.method);
-  wire.textMap(2, "headers", req.headers);
+  wire.textMap(2, "headers", req.headers, values);
   wire.text(3, "url", req.url);
   wire.data(4, "body", body.dataStart, body.length);
   wire.flag(5, "insecure", req.insecure);
   const reply = wire.send("tarmac", CAPABILITY, "call");
   const into = new Map<string, string>();
-  code = 0; headers = into; data = null;
-  const err = wire.readReply(reply, readResponse, CAPABILITY, "call", false);
-  const got = data;
-  headers = null; data = null;
+  const every = new Map<string, string[]>();
+  code = 0; headers = into; headerValues = every; data = null;
+  const err = wire.readReply(reply, readResponse, CAPABILITY, "call", 0);
+  let got = data;
+  headers = null; headerValues = null; data = null;
   if (err) return Result.err<HttpResponse>(err);
-  if (got === null) return Result.err<HttpResponse>(wire.missing(CAPABILITY, "call"));
-  return Result.ok<HttpResponse>(new HttpResponse(code, into, got));
+  if (got === null) {
+    if (!wire.omitsEmpty()) return Result.err<HttpResponse>(wire.missing(CAPABILITY, "call"));
+    got = new Uint8Array(0); // proto3 leaves an empty body out
+  }
+  return Result.ok<HttpResponse>(new HttpResponse(code, into, got, every.size ? every : null));
 }
 
 // What `readResponse` read, for the call in progress.
 let code: i32 = 0;
 // @ts-ignore: decorator
 @lazy let headers: Map<string, string> | null = null;
+// @ts-ignore: decorator
+@lazy let headerValues: Map<string, string[]> | null = null;
 let data: Uint8Array | null = null;
 
 // The upstream's `code` (0 to 999), `headers` (strings, or null) and `body`.
 function readResponse(): bool {
-  if (wire.fieldIs(2, "code")) code = wire.fieldInt(0, 999, code, E_BAD_HEADERS());
-  else if (wire.fieldIs(3, "headers")) wire.fieldTextMap(headers!, E_BAD_HEADERS());
+  if (wire.fieldIs(2, "code")) code = wire.fieldInt(0, 999, code, E_WRONG_TYPE());
+  else if (wire.fieldIs(3, "headers")) wire.fieldTextMap(headers!, headerValues, E_WRONG_TYPE());
   else if (wire.fieldIs(4, "body")) data = wire.fieldBytes();
   else return false;
   return true;

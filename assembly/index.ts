@@ -5,6 +5,7 @@
 
 export { __guest_call, handle, Handler, ok, fail, text, bytes, guestError } from "./handler";
 export { kv, KVStore } from "./kv";
+export { WIRE, WIRE_JSON, WIRE_PROTOBUF, WIRE_AUTO, speaksProtobuf } from "./wire";
 export { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./limits";
 export { Result } from "./result";
 export { ErrorKind, TarmacError, errorKindName } from "./errors";
@@ -19,5 +20,5 @@ export { tarmacConsole, tarmacTrace } from "./console";
 export { metrics, isValidMetricName, isReservedMetricName } from "./metrics";
 export { callFunction } from "./function";
 export { http, HttpRequest, HttpResponse } from "./http";
-export { sql, mysql, SqlRow, SqlValue, SqlType } from "./sql";
+export { sql, mysql, SqlRow, SqlValue, SqlType, SqlResult, SqlExec } from "./sql";
 export { parseJson, JsonValue, JsonKind } from "./payload";

@@ -42,12 +42,13 @@ export class KVStore {
     wire.request(<usize>key.length, 0);
     wire.text(1, "key", key);
     value = null;
-    const err = wire.readReply(wire.send(this.binding, CAPABILITY, "get"), readValue, CAPABILITY, "get", true);
+    const err = wire.readReply(wire.send(this.binding, CAPABILITY, "get"), readValue, CAPABILITY, "get", wire.NOT_FOUND_ON_404);
     const v = value;
     value = null;
     if (err) return Result.err<Uint8Array>(err);
-    if (v === null) return Result.err<Uint8Array>(wire.missing(CAPABILITY, "get"));
-    return Result.ok<Uint8Array>(v);
+    if (v !== null) return Result.ok<Uint8Array>(v);
+    // Over protobuf an empty value is left out of the reply (one another client stored).
+    return wire.omitsEmpty() ? Result.ok<Uint8Array>(new Uint8Array(0)) : Result.err<Uint8Array>(wire.missing(CAPABILITY, "get"));
   }
 
   /**
@@ -101,7 +102,7 @@ export class KVStore {
     wire.request(<usize>key.length, len);
     wire.text(1, "key", key);
     wire.data(2, "data", ptr, len);
-    return wire.readReply(wire.send(this.binding, CAPABILITY, "set"), null, CAPABILITY, "set", false);
+    return wire.readReply(wire.send(this.binding, CAPABILITY, "set"), null, CAPABILITY, "set", 0);
   }
 
   /**
@@ -116,7 +117,7 @@ export class KVStore {
     if (bad) return bad;
     wire.request(<usize>key.length, 0);
     wire.text(1, "key", key);
-    return wire.readReply(wire.send(this.binding, CAPABILITY, "delete"), null, CAPABILITY, "delete", false);
+    return wire.readReply(wire.send(this.binding, CAPABILITY, "delete"), null, CAPABILITY, "delete", 0);
   }
 
   /**
@@ -130,7 +131,7 @@ export class KVStore {
   keys(): Result<string[]> {
     const list = new Array<string>();
     keys = list;
-    const err = wire.readReply(wire.sendBare(this.binding, CAPABILITY, "keys"), readKeys, CAPABILITY, "keys", false);
+    const err = wire.readReply(wire.sendBare(this.binding, CAPABILITY, "keys"), readKeys, CAPABILITY, "keys", 0);
     keys = null;
     if (err) return Result.err<string[]>(err);
     return Result.ok<string[]>(list);

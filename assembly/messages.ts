@@ -55,6 +55,11 @@ export function E_INVALID_JSON(): string {
   return message(memory.data<u8>([114, 101, 115, 112, 111, 110, 115, 101, 32, 105, 115, 32, 110, 111, 116, 32, 118, 97, 108, 105, 100, 32, 74, 83, 79, 78]), 26);
 }
 
+/** "response is not valid protobuf" */
+export function E_INVALID_PROTOBUF(): string {
+  return message(memory.data<u8>([114, 101, 115, 112, 111, 110, 115, 101, 32, 105, 115, 32, 110, 111, 116, 32, 118, 97, 108, 105, 100, 32, 112, 114, 111, 116, 111, 98, 117, 102]), 30);
+}
+
 /** "response is too large to read" */
 export function E_RESPONSE_TOO_LARGE(): string {
   return message(memory.data<u8>([114, 101, 115, 112, 111, 110, 115, 101, 32, 105, 115, 32, 116, 111, 111, 32, 108, 97, 114, 103, 101, 32, 116, 111, 32, 114, 101, 97, 100]), 29);
@@ -141,7 +146,7 @@ export function E_BAD_HEADER(): string {
 }
 
 /** "response has a field of the wrong type" */
-export function E_BAD_HEADERS(): string {
+export function E_WRONG_TYPE(): string {
   return message(memory.data<u8>([114, 101, 115, 112, 111, 110, 115, 101, 32, 104, 97, 115, 32, 97, 32, 102, 105, 101, 108, 100, 32, 111, 102, 32, 116, 104, 101, 32, 119, 114, 111, 110, 103, 32, 116, 121, 112, 101]), 38);
 }
 
@@ -175,6 +180,11 @@ export function E_REQUEST_TOO_LARGE(): string {
   return message(memory.data<u8>([114, 101, 113, 117, 101, 115, 116, 32, 105, 115, 32, 116, 111, 111, 32, 108, 97, 114, 103, 101]), 20);
 }
 
+/** "the host did not say (the driver cannot, or the statement ran through query on a Tarmac without exec)" */
+export function E_NO_COUNT(): string {
+  return message(memory.data<u8>([116, 104, 101, 32, 104, 111, 115, 116, 32, 100, 105, 100, 32, 110, 111, 116, 32, 115, 97, 121, 32, 40, 116, 104, 101, 32, 100, 114, 105, 118, 101, 114, 32, 99, 97, 110, 110, 111, 116, 44, 32, 111, 114, 32, 116, 104, 101, 32, 115, 116, 97, 116, 101, 109, 101, 110, 116, 32, 114, 97, 110, 32, 116, 104, 114, 111, 117, 103, 104, 32, 113, 117, 101, 114, 121, 32, 111, 110, 32, 97, 32, 84, 97, 114, 109, 97, 99, 32, 119, 105, 116, 104, 111, 117, 116, 32, 101, 120, 101, 99, 41]), 101);
+}
+
 /** "callback not found" */
 export function HOST_CALLBACK_NOT_FOUND(): string {
   return message(memory.data<u8>([99, 97, 108, 108, 98, 97, 99, 107, 32, 110, 111, 116, 32, 102, 111, 117, 110, 100]), 18);
@@ -198,4 +208,14 @@ export function HOST_INVALID_METRIC_NAME(): string {
 /** "invalid action" */
 export function HOST_INVALID_ACTION(): string {
   return message(memory.data<u8>([105, 110, 118, 97, 108, 105, 100, 32, 97, 99, 116, 105, 111, 110]), 14);
+}
+
+/** "Unable to get rows affected" */
+export function HOST_NO_ROWS_AFFECTED(): string {
+  return message(memory.data<u8>([85, 110, 97, 98, 108, 101, 32, 116, 111, 32, 103, 101, 116, 32, 114, 111, 119, 115, 32, 97, 102, 102, 101, 99, 116, 101, 100]), 27);
+}
+
+/** "Unable to get last insert ID" */
+export function HOST_NO_LAST_INSERT_ID(): string {
+  return message(memory.data<u8>([85, 110, 97, 98, 108, 101, 32, 116, 111, 32, 103, 101, 116, 32, 108, 97, 115, 116, 32, 105, 110, 115, 101, 114, 116, 32, 73, 68]), 28);
 }

@@ -48,6 +48,16 @@ export class ProtoReader {
     this.end = ptr + len;
   }
 
+  /** Starts over on the `len` bytes at `ptr` (one reader reused for each reply). `const r = new ProtoReader(0, 0).reset(ptr, len);` */
+  reset(ptr: usize, len: usize): ProtoReader {
+    this.pos = ptr;
+    this.end = ptr + len;
+    this.field = 0;
+    this.wireType = 0;
+    this.error = ProtoError.None;
+    return this;
+  }
+
   private fail(e: ProtoError): bool {
     if (this.error == ProtoError.None) this.error = e;
     this.pos = this.end;
@@ -243,6 +253,23 @@ export class ProtoWriter {
     this.varint(<u64>n);
     const o = this.room(n);
     this.length += encodeUtf8(changetype<usize>(s), <usize>s.length, o);
+  }
+
+  /**
+   * A map entry of a string to a message of repeated strings: field `field` holding
+   * { 1: key, 2: { 1: values[0], 1: values[1], ... } } (Tarmac's `map<string, Header>`).
+   * `ProtoWriter.begin(64).stringListPair(2, "accept", ["text/plain", "text/html"]);`
+   */
+  stringListPair(field: u32, key: string, values: string[]): void {
+    const k = utf8Length(key);
+    let inner: usize = 0;
+    for (let i = 0; i < values.length; i++) { const v = utf8Length(values[i]); inner += 1 + varintSize(<u64>v) + v; }
+    this.tag(field, WireType.Bytes);
+    this.varint(<u64>(2 + varintSize(<u64>k) + k + varintSize(<u64>inner) + inner));
+    this.utf8(1, key, k);
+    this.tag(2, WireType.Bytes);
+    this.varint(<u64>inner);
+    for (let i = 0; i < values.length; i++) this.string(1, values[i]);
   }
 
   /** A map entry of strings: field `field` holding { 1: key, 2: value }. */

@@ -15,7 +15,7 @@ import { JsonReader, JsonType } from "./json";
 import { Result } from "./result";
 import { isValidUnicode, decodeUtf8, bytes } from "./utf8";
 import { base64DecodedLength, decodeBase64To } from "./base64";
-import { ErrorKind, TarmacError, E_EMPTY_QUERY, E_LONE_SURROGATE, E_BAD_ROWS, E_NOT_A_NUMBER, E_NOT_A_BOOL } from "./errors";
+import { ErrorKind, TarmacError, E_EMPTY_QUERY, E_LONE_SURROGATE, E_BAD_ROWS, E_NOT_A_NUMBER, E_NOT_A_BOOL, E_WRONG_TYPE, HOST_NO_ROWS_AFFECTED } from "./errors";
 
 // @ts-ignore: decorator (inlined, so a module that does not use this capability does not carry the name)
 @lazy @inline const CAPABILITY: string = "sql";
@@ -143,37 +143,130 @@ export class SqlRow {
 }
 
 /**
- * Runs `query` and returns its rows (empty for statements that return none).
- * `base64Columns` is for MySQL/MariaDB, whose values arrive base64-encoded.
+ * What a query gave: its rows and its columns. `columns` are in the database's order where the
+ * host says it (`columnsInOrder`: Tarmac's protobuf wire); on JSON they are the first row's
+ * names in the order Tarmac wrote them (sorted), and empty when there are no rows.
+ *
+ * ```ts
+ * const r = sql.queryResult("SELECT name, id FROM users");
+ * if (r.isOk) log.info(r.value.columns.join(",")); // name,id over protobuf
+ * ```
+ */
+export class SqlResult {
+  constructor(public rows: SqlRow[], public columns: string[], public columnsInOrder: bool) {}
+}
+
+/**
+ * What a statement did (`sql.exec`). Tarmac's `main` reports the rows affected and, where the
+ * driver has one, the last insert id: MySQL and MariaDB do, PostgreSQL (lib/pq) never does (use
+ * `INSERT ... RETURNING id` with `sql.query`). A count the host did not give is 0, with its
+ * `has...` false: on a Tarmac without exec (v0.10.0 and older) the statement runs through query
+ * and neither is known.
+ *
+ * ```ts
+ * const r = sql.exec("UPDATE users SET active = false WHERE last_seen < now() - interval '1 year'");
+ * if (r.isOk && r.value.hasRowsAffected) log.info(r.value.rowsAffected.toString() + " users");
+ * ```
+ */
+export class SqlExec {
+  constructor(
+    public rowsAffected: i64,
+    public lastInsertId: i64,
+    public hasRowsAffected: bool,
+    public hasLastInsertId: bool,
+  ) {}
+}
+
+// Why a query or statement cannot be sent (null: it can).
+function checkQuery(query: string, operation: string): TarmacError | null {
+  if (query.length == 0) return new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY(), 0, CAPABILITY, operation);
+  if (!isValidUnicode(query)) return new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE(), 0, CAPABILITY, operation);
+  return null;
+}
+
+/**
+ * Runs `query` through Tarmac's sql `query`; `base64Columns` decodes MySQL's base64 values.
  *
  * ```ts
  * const r = runQuery("SELECT id, name FROM users", false);
  * ```
  */
-export function runQuery(query: string, base64Columns: bool): Result<SqlRow[]> {
-  if (query.length == 0) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_EMPTY_QUERY(), 0, CAPABILITY, "query"));
-  if (!isValidUnicode(query)) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidInput, E_LONE_SURROGATE(), 0, CAPABILITY, "query"));
+export function runQuery(query: string, base64Columns: bool): Result<SqlResult> {
+  const bad = checkQuery(query, "query");
+  if (bad) return Result.err<SqlResult>(bad);
   const text = bytes(query);
   wire.request(0, text.length);
   wire.data(1, "query", text.dataStart, text.length);
   rowsJson = null;
-  const err = wire.readReply(wire.send("tarmac", CAPABILITY, "query"), readRowsField, CAPABILITY, "query", false);
+  const names = new Array<string>();
+  columns = names;
+  const err = wire.readReply(wire.send("tarmac", CAPABILITY, "query"), readRowsField, CAPABILITY, "query", 0);
   const data = rowsJson;
-  rowsJson = null;
-  if (err) return Result.err<SqlRow[]>(err);
-  if (data === null) return Result.err<SqlRow[]>(wire.missing(CAPABILITY, "query"));
+  rowsJson = null; columns = null;
+  if (err) return Result.err<SqlResult>(err);
+  if (data === null) return Result.err<SqlResult>(wire.missing(CAPABILITY, "query"));
   const rows = readRows(data, base64Columns);
-  if (rows === null) return Result.err<SqlRow[]>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS(), 200, CAPABILITY, "query"));
-  return Result.ok<SqlRow[]>(rows);
+  if (rows === null) return Result.err<SqlResult>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS(), 200, CAPABILITY, "query"));
+  const inOrder = wire.omitsEmpty(); // the protobuf wire says the columns
+  return Result.ok<SqlResult>(new SqlResult(rows, inOrder ? names : rows.length ? rows[0].names() : names, inOrder));
 }
 
-// The rows' JSON the reply carried, for the call in progress.
-let rowsJson: Uint8Array | null = null;
+// Whether this Tarmac has no sql exec (it answered `callback not found`): then statements run
+// through query. An instance keeps its host, so it asks once.
+let noExec = false;
 
-// query's `data`.
+/**
+ * Runs a statement through Tarmac's sql `exec` (protobuf, `main`), or through `query` on a
+ * Tarmac without it.
+ *
+ * ```ts
+ * const r = runExec("DELETE FROM sessions", false);
+ * ```
+ */
+export function runExec(query: string, base64Columns: bool): Result<SqlExec> {
+  const bad = checkQuery(query, "exec");
+  if (bad) return Result.err<SqlExec>(bad);
+  if (!noExec) {
+    const text = bytes(query);
+    wire.protobufRequest(0, text.length);
+    wire.protobufData(1, text.dataStart, text.length);
+    const reply = wire.protobufSend("tarmac", CAPABILITY, "exec");
+    if (wire.unrouted(reply)) noExec = true;
+    else {
+      rowsAffected = 0; lastInsertId = 0;
+      const err = wire.protobufReadReply(reply, readExecField, CAPABILITY, "exec", wire.SUCCESS_ON_206);
+      if (err) return Result.err<SqlExec>(err);
+      // 206: the status text says which count the driver could not give.
+      const partial = wire.replyCode() == 206;
+      const noRows = partial && wire.replyText().startsWith(HOST_NO_ROWS_AFFECTED());
+      return Result.ok<SqlExec>(new SqlExec(rowsAffected, lastInsertId, !noRows, !partial || noRows));
+    }
+  }
+  const r = runQuery(query, base64Columns);
+  if (r.isErr) return Result.err<SqlExec>(r.error!);
+  return Result.ok<SqlExec>(new SqlExec(0, 0, false, false));
+}
+
+// What the field readers read, for the call in progress.
+let rowsJson: Uint8Array | null = null;
+// @ts-ignore: decorator
+@lazy let columns: string[] | null = null;
+let rowsAffected: i64 = 0;
+let lastInsertId: i64 = 0;
+
+// query's `columns` (protobuf only) and `data`.
 function readRowsField(): bool {
-  if (!wire.fieldIs(5, "data")) return false;
-  rowsJson = wire.fieldBytes();
+  if (wire.fieldIs(5, "data")) rowsJson = wire.fieldBytes();
+  else if (wire.fieldIs(4, "columns")) wire.fieldTextList(columns!, E_WRONG_TYPE());
+  else return false;
+  return true;
+}
+
+// exec's `last_insert_id` and `rows_affected`.
+function readExecField(): bool {
+  if (wire.protobufFieldIs(2)) lastInsertId = wire.protobufFieldInt64(E_WRONG_TYPE());
+  else if (wire.protobufFieldIs(3)) rowsAffected = wire.protobufFieldInt64(E_WRONG_TYPE());
+  else return false;
   return true;
 }
 
@@ -220,20 +313,28 @@ function readValue(r: JsonReader, base64Columns: bool): SqlValue | null {
   return new SqlValue(SqlType.Json, raw);
 }
 
+// The rows of a query's result.
+function rowsOf(r: Result<SqlResult>): Result<SqlRow[]> {
+  return r.isErr ? Result.err<SqlRow[]>(r.error!) : Result.ok<SqlRow[]>(r.value.rows);
+}
+
 /**
- * SQL on PostgreSQL (values as JSON types). Each call returns a Result; `exec` is for
- * statements without rows and runs through `query` (Tarmac v0.10.0 has no exec over JSON).
+ * SQL on PostgreSQL (values as JSON types). Each call returns a Result. `exec` is for
+ * statements without rows: on a Tarmac with exec (`main`) it reports the rows affected; on one
+ * without, it runs through `query` and says it does not know (`SqlExec`).
  *
  * ```ts
  * const rows = sql.query("SELECT id, name FROM users ORDER BY id");
- * const err = sql.exec("DELETE FROM sessions WHERE expired");
+ * const done = sql.exec("DELETE FROM sessions WHERE expired");
  * ```
  */
 export namespace sql {
   /** `sql.query("SELECT 1 AS one")` */
-  export function query(q: string): Result<SqlRow[]> { return runQuery(q, false); }
-  /** `sql.exec("CREATE TABLE t (id int)")` */
-  export function exec(q: string): TarmacError | null { return runQuery(q, false).error; }
+  export function query(q: string): Result<SqlRow[]> { return rowsOf(runQuery(q, false)); }
+  /** Rows and columns in the database's order. `sql.queryResult("SELECT b, a FROM t").value.columns` */
+  export function queryResult(q: string): Result<SqlResult> { return runQuery(q, false); }
+  /** `const r = sql.exec("CREATE TABLE t (id int)"); if (r.isErr) log.error(r.error!.message);` */
+  export function exec(q: string): Result<SqlExec> { return runExec(q, false); }
 }
 
 /**
@@ -242,11 +343,14 @@ export namespace sql {
  *
  * ```ts
  * const rows = mysql.query("SELECT id, name FROM users");
+ * const made = mysql.exec("INSERT INTO t (name) VALUES ('x')"); // made.value.lastInsertId
  * ```
  */
 export namespace mysql {
   /** `mysql.query("SELECT 1 AS one")` */
-  export function query(q: string): Result<SqlRow[]> { return runQuery(q, true); }
-  /** `mysql.exec("INSERT INTO t VALUES (1)")` */
-  export function exec(q: string): TarmacError | null { return runQuery(q, true).error; }
+  export function query(q: string): Result<SqlRow[]> { return rowsOf(runQuery(q, true)); }
+  /** Rows and columns in the database's order. `mysql.queryResult("SELECT b, a FROM t")` */
+  export function queryResult(q: string): Result<SqlResult> { return runQuery(q, true); }
+  /** `const r = mysql.exec("INSERT INTO t VALUES (1)"); if (r.isOk) log.info(r.value.lastInsertId.toString());` */
+  export function exec(q: string): Result<SqlExec> { return runExec(q, true); }
 }

@@ -192,15 +192,15 @@ let replyRead: usize = 0;
 /**
  * The one reply loop: reads `{"status":{...}, ...}`, hands every other field to `fields`
  * (null: none), which takes it with the field functions below or returns false to have it
- * skipped; then returns the typed error (answers.ts) or null.
+ * skipped; then returns the typed error (answers.ts, with its `rules`) or null.
  *
  * ```ts
  * import * as json from "tarmac-as/assembly/tarmac-json";
  * json.begin(0, 0);
- * const err = json.readReply(json.send("tarmac", "kvstore", "set"), null, "kvstore", "set", false);
+ * const err = json.readReply(json.send("tarmac", "kvstore", "set"), null, "kvstore", "set", 0);
  * ```
  */
-export function readReply(reply: HostReply, fields: (() => bool) | null, capability: string, operation: string, notFoundOn404: bool): TarmacError | null {
+export function readReply(reply: HostReply, fields: (() => bool) | null, capability: string, operation: string, rules: u32): TarmacError | null {
   const st = ReplyStatus.fresh();
   const r = JsonReader.over(reply.bodyPtr, reply.bodyLen);
   replyRead = changetype<usize>(reply);
@@ -211,7 +211,7 @@ export function readReply(reply: HostReply, fields: (() => bool) | null, capabil
     }
   }
   replyRead = 0;
-  return replyError(reply, r.finish() ? "" : E_INVALID_JSON(), st, capability, operation, notFoundOn404);
+  return replyError(reply, r.finish() ? "" : E_INVALID_JSON(), st, capability, operation, rules);
 }
 
 /**
@@ -293,7 +293,7 @@ export function fieldInt(min: i32, max: i32, fallback: i32, problem: string): i3
  * json.fieldTextMap(new Map<string, string>(), "response has a field of the wrong type");
  * ```
  */
-export function fieldTextMap(into: Map<string, string>, problem: string): void {
+export function fieldTextMap(into: Map<string, string>, problem: string): void { // one value per name on this wire
   const r = reader();
   const t = r.peek();
   if (t == JsonType.Null) { r.null(); return; }

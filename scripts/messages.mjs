@@ -9,7 +9,7 @@
 import { writeFileSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, dirname } from "node:path";
-import { HOST_TEXTS, LIMITS } from "../spec/capabilities.mjs";
+import { HOST_TEXTS, PARTIAL_TEXTS, LIMITS } from "../spec/capabilities.mjs";
 
 export const MESSAGES = {
   E_EMPTY_KEY: "key must not be empty",
@@ -21,6 +21,7 @@ export const MESSAGES = {
   E_HOST_STATUS_MISMATCH: "host call failed but its status says success",
   E_EMPTY_RESPONSE: "empty response",
   E_INVALID_JSON: "response is not valid JSON",
+  E_INVALID_PROTOBUF: "response is not valid protobuf",
   E_RESPONSE_TOO_LARGE: "response is too large to read",
   E_NO_STATUS: "response has no status code",
   E_BAD_STATUS_CODE: "status code is out of range",
@@ -38,7 +39,7 @@ export const MESSAGES = {
   E_BAD_METHOD: "method must be GET, POST, PUT, PATCH, DELETE or HEAD",
   E_BAD_URL: "url must be an absolute http:// or https:// URL without spaces or control characters",
   E_BAD_HEADER: "header names must be HTTP tokens and values must not contain control characters other than tab",
-  E_BAD_HEADERS: "response has a field of the wrong type",
+  E_WRONG_TYPE: "response has a field of the wrong type",
   E_EMPTY_QUERY: "query must not be empty",
   E_BAD_ROWS: "rows are not a JSON array of objects (or MySQL values are not base64)",
   E_NOT_A_NUMBER: "the value is not a number in range",
@@ -48,7 +49,7 @@ export const MESSAGES = {
 };
 
 /** The host texts the SDK recognises, by generated name: `HOST_HORD_NIL`, ... (spec/capabilities.mjs). */
-export const HOST_MESSAGES = Object.fromEntries(HOST_TEXTS.map((row) => [`HOST_${row.name}`, row.text]));
+export const HOST_MESSAGES = Object.fromEntries([...HOST_TEXTS, ...PARTIAL_TEXTS].map((row) => [`HOST_${row.name}`, row.text]));
 // The router's text for a triple it does not have, under the name the SDK's messages used first.
 MESSAGES.E_CALLBACK_NOT_FOUND = HOST_MESSAGES.HOST_CALLBACK_NOT_FOUND;
 

@@ -111,6 +111,15 @@ export const HOST_TEXTS = [
   { name: "INVALID_ACTION", text: "invalid action", match: "exact", capability: "metrics", kind: "InvalidInput" },
 ];
 
+/**
+ * What sql exec's status 206 says (main): a success whose driver could not give one of the
+ * counts; the status text starts with one of these (the SDK then says which it lacks).
+ */
+export const PARTIAL_TEXTS = [
+  { name: "NO_ROWS_AFFECTED", text: "Unable to get rows affected" },
+  { name: "NO_LAST_INSERT_ID", text: "Unable to get last insert ID" },
+];
+
 /** The text of a HOST_TEXTS row by its name: `hostText("HORD_NIL")`. */
 export const hostText = (name) => HOST_TEXTS.find((row) => row.name === name).text;
 

@@ -9,10 +9,10 @@ function quoted(s: string): string {
 }
 
 handle((request: Uint8Array): Result<Uint8Array> => {
-  let err = sql.exec("CREATE TABLE IF NOT EXISTS notes (id serial PRIMARY KEY, body text NOT NULL)");
-  if (err) return fail(err.toString());
-  err = sql.exec("INSERT INTO notes (body) VALUES (" + quoted(text(request)) + ")");
-  if (err) return fail(err.toString());
+  const made = sql.exec("CREATE TABLE IF NOT EXISTS notes (id serial PRIMARY KEY, body text NOT NULL)");
+  if (made.isErr) return fail(made.error!.toString());
+  const added = sql.exec("INSERT INTO notes (body) VALUES (" + quoted(text(request)) + ")");
+  if (added.isErr) return fail(added.error!.toString());
   const rows = sql.query("SELECT count(*) AS n, max(id) AS last FROM notes");
   if (rows.isErr) return fail(rows.error!.toString());
   const n = rows.value[0].get("n")!.asInt();
