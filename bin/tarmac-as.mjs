@@ -6,10 +6,10 @@ import "../host/quiet.mjs";
 const USAGE = `usage: tarmac-as <command> [options]
 
   new <dir> [--template hello|kv|http|service]   make a project from a template
-  build [--debug]                                build every function of the project in this folder
+  build [--debug] [--wire json|protobuf|auto]    build every function of the project in this folder
   run <module.wasm> [--data TEXT|@FILE] [--kv JSON] [--profile v0.10.0|main]
                                                  call a function once; print its response, error and host calls
-  dev [--config tarmac.json] [--port 8080] [--profile v0.10.0|main]
+  dev [--config tarmac.json] [--port 8080] [--profile v0.10.0|main] [--wire json|protobuf|auto]
                                                  serve the project's tarmac.json on loopback, rebuilding on change
 `;
 

@@ -45,14 +45,28 @@ async function projectAsc(dir) {
   return (await import(pathToFileURL(path).href)).default;
 }
 
-/** Builds every function of the project in `dir`; resolves to [{ name, outFile, bytes }]. */
-export async function buildProject(dir, { target = "release", log = () => {} } = {}) {
+/** The wire settings (assembly/wire.ts): `--wire <name>` gives asc `--use TARMAC_WIRE=<n>`. */
+export const WIRES = { json: 0, protobuf: 1, auto: 2 };
+
+/** asc's arguments for wire setting `wire` (null: the project's own, JSON unless it sets one). */
+export function wireArgs(wire) {
+  if (wire == null) return [];
+  if (!Object.hasOwn(WIRES, wire)) throw new Error(`unknown wire ${JSON.stringify(wire)} (${Object.keys(WIRES).join(", ")})`);
+  return ["--use", `TARMAC_WIRE=${WIRES[wire]}`];
+}
+
+/**
+ * Builds every function of the project in `dir`, for `wire` (json, protobuf, auto; null: as
+ * the project's asconfig says); resolves to [{ name, outFile, bytes }].
+ */
+export async function buildProject(dir, { target = "release", wire = null, log = () => {} } = {}) {
   const fns = projectFunctions(dir, target);
+  const extra = wireArgs(wire);
   const asc = await projectAsc(dir);
   const built = [];
   for (const fn of fns) {
     let out = "";
-    const { error } = await asc.main(["--config", fn.config, "--target", target], {
+    const { error } = await asc.main(["--config", fn.config, "--target", target, ...extra], {
       stdout: { write: (s) => { out += s; } },
       stderr: { write: (s) => { out += s; } },
     });
@@ -67,7 +81,7 @@ export async function buildProject(dir, { target = "release", log = () => {} } =
 }
 
 export async function main(args, { parseArgs }) {
-  const { values } = parseArgs({ args, options: { debug: { type: "boolean" }, dir: { type: "string" } } });
-  await buildProject(values.dir ?? process.cwd(), { target: values.debug ? "debug" : "release", log: (s) => console.log(s) });
+  const { values } = parseArgs({ args, options: { debug: { type: "boolean" }, dir: { type: "string" }, wire: { type: "string" } } });
+  await buildProject(values.dir ?? process.cwd(), { target: values.debug ? "debug" : "release", wire: values.wire ?? null, log: (s) => console.log(s) });
   return 0;
 }

@@ -4,10 +4,11 @@
 import { buildProject } from "./build.mjs";
 
 const dir = process.argv[2];
+const wire = process.argv[3] ?? null; // `tarmac-as dev --wire <name>`
 const log = [];
 let outcome;
 try {
-  const built = await buildProject(dir, { target: "release", log: (s) => log.push(s) });
+  const built = await buildProject(dir, { target: "release", wire, log: (s) => log.push(s) });
   outcome = { ok: true, built, log };
 } catch (e) {
   outcome = { ok: false, error: e.message, log };

@@ -26,7 +26,7 @@ import { performance } from "node:perf_hooks";
 import { loadTarmacConfig } from "./dev-config/tarmac-json.mjs";
 import { envSettings } from "./dev-config/environment.mjs";
 import { makeRouter } from "./dev-config/router.mjs";
-import { projectFunctions } from "./build.mjs";
+import { projectFunctions, wireArgs } from "./build.mjs";
 
 const PROFILES = ["v0.10.0", "main"];
 const DEBOUNCE_MS = 200;
@@ -137,8 +137,9 @@ class FunctionWorker {
 }
 
 class DevServer {
-  constructor({ configPath, config, settings, profile }) {
+  constructor({ configPath, config, settings, profile, wire = null }) {
     this.configPath = configPath;
+    this.wire = wire;
     this.config = config;
     this.dir = config.dir;
     this.settings = settings;
@@ -262,7 +263,7 @@ class DevServer {
   /** Builds the project in a child process: { ok, built } or { ok: false, error }. */
   build() {
     return new Promise((done) => {
-      const child = fork(new URL("./dev-build.mjs", import.meta.url), [this.dir], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      const child = fork(new URL("./dev-build.mjs", import.meta.url), [this.dir, ...(this.wire ? [this.wire] : [])], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
       this.buildChild = child;
       let outcome = null;
       let output = "";
@@ -495,12 +496,13 @@ class DevServer {
 export async function main(args, { parseArgs }) {
   const { values } = parseArgs({
     args,
-    options: { config: { type: "string" }, port: { type: "string" }, profile: { type: "string" } },
+    options: { config: { type: "string" }, port: { type: "string" }, profile: { type: "string" }, wire: { type: "string" } },
   });
+  if (values.wire != null) wireArgs(values.wire); // an unknown wire fails here, before serving
   const profile = values.profile ?? "v0.10.0";
   if (!PROFILES.includes(profile)) throw new Error(`--profile ${profile}: the profiles are ${PROFILES.join(" and ")}`);
   const configPath = resolve(values.config ?? "tarmac.json");
   const config = loadTarmacConfig(configPath);
   const settings = envSettings(process.env, { port: values.port, projectDir: config.dir });
-  return new DevServer({ configPath, config, settings, profile }).run();
+  return new DevServer({ configPath, config, settings, profile, wire: values.wire ?? null }).run();
 }
