@@ -206,7 +206,7 @@ function sendRequest(req: HttpRequest, values: Map<string, string[]> | null): Re
   const every = new Map<string, string[]>();
   code = 0; headers = into; headerValues = every; data = null;
   const err = wire.readReply(reply, readResponse, CAPABILITY, "call", 0);
-  let got = data;
+  let got: Uint8Array | null = data;
   headers = null; headerValues = null; data = null;
   if (err) return Result.err<HttpResponse>(err);
   if (got === null) {

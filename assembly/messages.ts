@@ -180,11 +180,6 @@ export function E_REQUEST_TOO_LARGE(): string {
   return message(memory.data<u8>([114, 101, 113, 117, 101, 115, 116, 32, 105, 115, 32, 116, 111, 111, 32, 108, 97, 114, 103, 101]), 20);
 }
 
-/** "the host did not say (the driver cannot, or the statement ran through query on a Tarmac without exec)" */
-export function E_NO_COUNT(): string {
-  return message(memory.data<u8>([116, 104, 101, 32, 104, 111, 115, 116, 32, 100, 105, 100, 32, 110, 111, 116, 32, 115, 97, 121, 32, 40, 116, 104, 101, 32, 100, 114, 105, 118, 101, 114, 32, 99, 97, 110, 110, 111, 116, 44, 32, 111, 114, 32, 116, 104, 101, 32, 115, 116, 97, 116, 101, 109, 101, 110, 116, 32, 114, 97, 110, 32, 116, 104, 114, 111, 117, 103, 104, 32, 113, 117, 101, 114, 121, 32, 111, 110, 32, 97, 32, 84, 97, 114, 109, 97, 99, 32, 119, 105, 116, 104, 111, 117, 116, 32, 101, 120, 101, 99, 41]), 101);
-}
-
 /** "callback not found" */
 export function HOST_CALLBACK_NOT_FOUND(): string {
   return message(memory.data<u8>([99, 97, 108, 108, 98, 97, 99, 107, 32, 110, 111, 116, 32, 102, 111, 117, 110, 100]), 18);
