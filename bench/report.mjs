@@ -57,6 +57,8 @@ export function writeReport(results) {
     ["hello <= 8 KB", results.sizes.hello <= 8000, `${results.sizes.hello} B`],
     // The first goal was 16 KB; speed wins trades with size, and two SIMD blocks per step in base64 decoding (2.4 times the speed) took it to 17 KB.
     ["kv-counter <= 17 KB", results.sizes["kv-counter"] <= 17000, `${results.sizes["kv-counter"]} B`],
+    // The same source built for the protobuf wire: no JSON, no base64.
+    ["kv-counter on the protobuf wire <= 14 KB", results.sizes["kv-counter on the protobuf wire"] <= 14000, `${results.sizes["kv-counter on the protobuf wire"]} B`],
     ...[16, 1024].flatMap((v) => [g(v), s(v)].map((r, i) => {
       const limit = v === 16 ? 1.5 : 2.5;
       return [`kv.${i ? "set" : "get"} ${size(v)}: sdk <= ${limit} x raw`, r.sdk_ns <= limit * r.raw_ns, `${(r.sdk_ns / r.raw_ns).toFixed(2)} x`];
@@ -71,8 +73,9 @@ export function writeReport(results) {
     // Through real Tarmac, one client: the SDK's share of a request (sdk/raw, the median of rounds).
     // Where decoding the value alone (the floor) falls under the goal, the JSON wire bounds it:
     // then the SDK is held to 0.95 of the floor instead.
+    // On the protobuf wire the value travels raw, so the SDK is held to 0.97 at every size.
     ...(th ? Object.entries(th).map(([name, r]) => {
-      const goal = name.startsWith("get") && !name.endsWith(" 16") ? 0.92 : 0.95;
+      const goal = name.startsWith("protobuf") ? 0.97 : name.startsWith("get") && !name.endsWith(" 16") ? 0.92 : 0.95;
       const measured = `${r.ratio.toFixed(2)} (rounds ${r.spread.map((x) => x.toFixed(2)).join("–")})`;
       if (r.ratio >= goal || r.floor_ratio === undefined || r.floor_ratio >= goal) return [`real Tarmac ${name} B: sdk/raw >= ${goal}`, r.ratio >= goal, measured];
       return [`real Tarmac ${name} B: sdk/raw >= ${goal}, or sdk/floor >= 0.95 where floor/raw < ${goal}`, r.sdk_to_floor >= 0.95,

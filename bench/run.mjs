@@ -13,13 +13,16 @@ import { writeReport } from "./report.mjs";
 process.removeAllListeners("warning");
 const MiB = 1 << 20;
 const build = join(root, "bench", "build");
-const wasm = { sdk: join(build, "sdk.wasm"), raw: join(build, "raw.wasm"), naive: join(build, "naive.wasm"), sdkNewest: join(build, "sdk-newest.wasm") };
+const wasm = { sdk: join(build, "sdk.wasm"), sdkProtobuf: join(build, "sdk-protobuf.wasm"), raw: join(build, "raw.wasm"), naive: join(build, "naive.wasm"), sdkNewest: join(build, "sdk-newest.wasm"), kvProtobuf: join(build, "kv-counter-protobuf.wasm") };
 const quick = process.argv.includes("--quick");
 
 console.log("building release modules...");
 await buildExamples();
 await buildWasm({ config: join(root, "bench/guests/asconfig.json"), entry: join(root, "bench/guests/sdk.ts"), outFile: wasm.sdk });
 await buildWasm({ config: join(root, "bench/guests/asconfig.json"), entry: join(root, "bench/guests/sdk-newest.ts"), outFile: wasm.sdkNewest });
+// The same source on the protobuf wire, and the kv-counter example built for it.
+await buildWasm({ config: join(root, "bench/guests/asconfig.json"), entry: join(root, "bench/guests/sdk.ts"), outFile: wasm.sdkProtobuf, extra: ["--use", "TARMAC_WIRE=1"] });
+await buildWasm({ config: join(root, "examples/kv-counter/asconfig.json"), outFile: wasm.kvProtobuf, extra: ["--use", "TARMAC_WIRE=1"] });
 await buildWasm({ config: join(root, "bench/guests/raw.json"), entry: join(root, "bench/guests/raw.ts"), outFile: wasm.raw });
 await buildWasm({ config: join(root, "tests/guests/naive/asconfig.json"), entry: join(root, "tests/guests/naive/naive-kv.ts"), outFile: wasm.naive });
 
@@ -27,6 +30,7 @@ const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return
 const sdkReq = (op, n, key, rest = Buffer.alloc(0)) => Buffer.concat([Buffer.from([op]), u32(n), u32(Buffer.byteLength(key)), Buffer.from(key), rest]);
 const retention = (count, millis, budget) => Buffer.concat([u32(count), u32(millis), u32(budget)]);
 const naiveReq = (op, key, rest = Buffer.alloc(0)) => Buffer.concat([Buffer.from([op]), u32(Buffer.byteLength(key)), Buffer.from(key), rest]);
+const varint = (n) => { const out = []; do { out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0)); n >>>= 7; } while (n); return Buffer.from(out); };
 const rawReq = (n, operation, body, op = 1) => Buffer.concat([Buffer.from([op]), u32(n), Buffer.from([operation.length]), Buffer.from(operation), body]);
 
 function call(guest, req) {
@@ -84,6 +88,7 @@ async function trio() {
 
 const results = { sizes: {}, kv_get: [], kv_set: [] };
 for (const ex of examples()) results.sizes[ex.name] = statSync(ex.wasm).size;
+results.sizes["kv-counter on the protobuf wire"] = statSync(wasm.kvProtobuf).size;
 
 const SIZES = [16, 1024, 64 * 1024, MiB];
 for (const size of SIZES) {
@@ -260,7 +265,16 @@ if (process.env.TARMAC_BIN) {
     const key = `bench-${n}`;
     const setJson = Buffer.from(JSON.stringify({ key, data: value.toString("base64") }));
     const getJson = Buffer.from(JSON.stringify({ key }));
+    // The protobuf wire's requests: KVStoreGet { key = 1 }, KVStoreSet { key = 1, data = 2 }.
+    const field = (num, bytes) => Buffer.concat([Buffer.from([(num << 3) | 2]), varint(bytes.length), bytes]);
+    const getProto = field(1, Buffer.from(key));
+    const setProto = Buffer.concat([field(1, Buffer.from(key)), field(2, value)]);
     return [
+      { name: `protobuf get ${n}`, runs: {
+        sdk: { guest: "sdkProtobuf", seed: sdkReq(6, 1, key, value), request: sdkReq(1, 1, key) },
+        raw: { guest: "raw", seed: rawReq(1, "set", setProto), request: rawReq(1, "get", getProto) },
+      } },
+      { name: `protobuf set ${n}`, runs: { sdk: { guest: "sdkProtobuf", request: sdkReq(2, 1, key, value) }, raw: { guest: "raw", request: rawReq(1, "set", setProto) } } },
       { name: `get ${n}`, runs: {
         sdk: { guest: "sdk", seed: sdkReq(6, 1, key, value), request: sdkReq(1, 1, key) },
         raw: { guest: "raw", seed: rawReq(1, "set", setJson), request: rawReq(1, "get", getJson) },
@@ -269,7 +283,7 @@ if (process.env.TARMAC_BIN) {
       { name: `set ${n}`, runs: { sdk: { guest: "sdk", request: sdkReq(2, 1, key, value) }, raw: { guest: "raw", request: rawReq(1, "set", setJson) } } },
     ];
   });
-  results.tarmac_http = await measureTarmacOps({ bin, guests: { sdk: wasm.sdk, raw: wasm.raw }, ops, rounds: quick ? 2 : 20, ms: quick ? 200 : 500 });
+  results.tarmac_http = await measureTarmacOps({ bin, guests: { sdk: wasm.sdk, sdkProtobuf: wasm.sdkProtobuf, raw: wasm.raw }, ops, rounds: quick ? 2 : 20, ms: quick ? 200 : 500 });
   console.log("measured real Tarmac per operation");
   const big = Buffer.from(Array.from({ length: MiB }, (_, i) => (i * 131) & 0xff));
   const little = Buffer.from("0123456789abcdef");
