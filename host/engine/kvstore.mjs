@@ -77,7 +77,8 @@ export function kvstoreCallbacks(store, profile = tarmacProfile()) {
     get: protobufFirst(profile, "kvstore:get", (pb) => {
       const key = lastText(pb, 1);
       if (key === "") return proto(nilKey);
-      try { return proto(OK, { 2: store.get(key) }); } catch { return proto(status(404, `Unable to fetch key ${key}`)); }
+      // Tarmac formats hord's error where the JSON path has the key: "Unable to fetch key %s", err.
+      try { return proto(OK, { 2: store.get(key) }); } catch (e) { return proto(status(404, `Unable to fetch key ${e.message}`)); }
     }, (payload) => {
       const req = goUnmarshal(payload, { key: "" });
       if (!req) return json({ status: parseError, data: "" });
@@ -109,7 +110,7 @@ export function kvstoreCallbacks(store, profile = tarmacProfile()) {
     delete: protobufFirst(profile, "kvstore:delete", (pb) => {
       const key = lastText(pb, 1);
       if (key === "") return proto(nilKey);
-      try { store.delete(key); return proto(OK); } catch { return proto(status(404, `Unable to delete key ${key}`)); }
+      try { store.delete(key); return proto(OK); } catch (e) { return proto(status(404, `Unable to delete key ${e.message}`)); }
     }, (payload) => {
       const req = goUnmarshal(payload, { key: "" });
       if (!req) return json({ status: parseError });
@@ -120,9 +121,13 @@ export function kvstoreCallbacks(store, profile = tarmacProfile()) {
       }
       return json({ status: OK });
     }),
+    // Keys has no request message: any non-empty payload selects protobuf (KVStoreKeysResponse,
+    // keys as field 2, one string each; none for an empty store).
     keys(payload) {
-      if (payload.length !== 0) return proto(OK, { 2: undefined }); // a non-empty payload selects protobuf
-      return json({ keys: store.keys(), status: OK });
+      if (payload.length !== 0) {
+        try { return proto(OK, { 2: store.keys() ?? [] }); } catch (e) { return proto(status(500, `Unable to fetch keys - ${e.message}`)); }
+      }
+      try { return json({ keys: store.keys(), status: OK }); } catch (e) { return json({ keys: null, status: status(500, `Unable to fetch keys - ${e.message}`) }); }
     },
   };
 }
