@@ -31,7 +31,12 @@ export interface TestHostOptions {
   /** A real database, or canned rows (an Error fails the query with its message). */
   sql?:
     | { driver: "postgres" | "mysql"; config: Record<string, unknown> }
-    | { driver?: "postgres" | "mysql"; rows: (query: string) => Record<string, unknown>[] | Error };
+    | {
+        driver?: "postgres" | "mysql";
+        rows: (query: string) => Record<string, unknown>[] | Error;
+        /** sql.exec's answer on the main profile; lastInsertId null (the default for postgres) answers as lib/pq does, a 206. */
+        exec?: (query: string) => { rowsAffected?: number; lastInsertId?: number | null } | Error;
+      };
   /** Called with each log line as the function logs it. */
   log?: (line: { level: string; message: string }) => void;
   /** The clocks the function reads through WASI (`now()`, response retention); default the machine's. */

@@ -57,7 +57,7 @@ export class TestHost {
    * @param {object} [options.store] a store object (get/set/delete/keys and `map`) to use instead of one in memory
    * @param {Function|object} [options.http] routes answered in JavaScript: ({ method, url, headers, body }) => ({ status, headers, body }) | undefined, or { "GET https://x/y": response | fn }; anything unanswered is a real request (or, with options.realHttp false, a connection error)
    * @param {boolean} [options.realHttp] make real requests for what no route answers (default true)
-   * @param {object} [options.sql] { driver: "postgres"|"mysql", config } for a real database, or { driver?, rows: (query) => rows | Error } for canned rows
+   * @param {object} [options.sql] { driver: "postgres"|"mysql", config } for a real database, or { driver?, rows: (query) => rows | Error } for canned rows (and `exec: (query) => ({ rowsAffected, lastInsertId })` for sql.exec on the main profile)
    * @param {Function} [options.log] called with { level, message } as the function logs (also kept in `host.logs`)
    * @param {ManualClock} [options.clock] the clocks the function reads (`now()`, response retention), moved by the test with `clock.advance(ms)`; default the machine's
    */
@@ -169,8 +169,10 @@ export class TestHost {
         answer = typeof route === "function" ? route(req) : route;
       }
       if (answer !== undefined && answer !== null) {
-        const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-        return { code: answer.status ?? 200, headers, body: toBuffer(answer.body) };
+        // A header's value may be a list: every value reaches a protobuf reply on main, the first elsewhere.
+        const all = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), (Array.isArray(v) ? v : [v]).map(String)]));
+        const headers = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v[0] ?? ""]));
+        return { code: answer.status ?? 200, headers, all, body: toBuffer(answer.body) };
       }
     }
     if (kind === "http" && !this.realHttp) {
@@ -182,7 +184,15 @@ export class TestHost {
       if (rows instanceof Error) return { error: rows.message };
       // As Tarmac's driver hands them to encoding/json, as real rows are (engine/sql-rows.mjs).
       const columns = (rows ?? []).map((row) => Object.entries(row).map(([name, value]) => ({ name, value })));
-      return { json: rowsJSON(this.canned.driver ?? "postgres", columns) };
+      // The result's columns: the first row's names in the order written.
+      return { json: rowsJSON(this.canned.driver ?? "postgres", columns), columns: Object.keys(rows?.[0] ?? {}) };
+    }
+    if (kind === "exec" && this.canned) {
+      // { rowsAffected, lastInsertId } from options.sql.exec(query); lastInsertId null as lib/pq has none.
+      let r;
+      try { r = this.canned.exec ? this.canned.exec(args.query) : new Error("no exec answer configured for canned SQL (options.sql.exec)"); } catch (e) { r = e; }
+      if (r instanceof Error) return { error: r.message };
+      return { rowsAffected: r.rowsAffected ?? 0, lastInsertId: r.lastInsertId === undefined ? ((this.canned.driver ?? "postgres") === "postgres" ? null : 0) : r.lastInsertId };
     }
     return real(kind, args);
   }

@@ -2,6 +2,7 @@
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildWasm } from "../scripts/build.mjs";
+import { wireArgs } from "../cli/build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,4 +20,8 @@ await buildWasm({ config: g("asconfig.json"), entry: g("no-handler.ts"), outFile
 await buildWasm({ config: g("incremental.json"), entry: g("kv-probe.ts"), outFile: guests.incremental });
 await buildWasm({ config: g("asconfig.json"), entry: g("caps-probe.ts"), outFile: guests.caps });
 await buildWasm({ config: g("asconfig.json"), entry: g("proto-probe.ts"), outFile: guests.proto });
+// The conformance guests once more for each other wire (the same source, built with --wire).
+for (const wire of ["protobuf", "auto"]) {
+  for (const name of ["kv-probe", "caps-probe"]) await buildWasm({ config: g("asconfig.json"), entry: g(`${name}.ts`), outFile: out(`${name}.${wire}`), extra: wireArgs(wire) });
+}
 console.log("built test guests");

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { guests } from "./guests.mjs";
+import { WIRE_NAMES, wireGuests } from "./guests.mjs";
 import { startUpstream } from "./servers/start.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
 import { CASES, groupOf } from "./contract/cases.mjs";
@@ -29,24 +29,27 @@ for (const name of ["postgres", "mariadb"]) {
 const runs = (group) => !["postgres", "mariadb"].includes(group) || group in databases;
 before(async () => { upstream = await startUpstream(); });
 
-for (const profile of ["v0.10.0", "main"]) {
-  for (const emptyKeys of [null, []]) {
-    test(`conformance on the test host, profile ${profile}, keys of an empty store ${JSON.stringify(emptyKeys)}`, async () => {
-      for (const group of ["store", "capabilities", "postgres", "mariadb"].filter(runs)) {
-        const host = testHost({ profile, emptyKeys, group, databases });
-        const instances = { probe: await host.instantiate(guests.probe), caps: await host.instantiate(guests.caps) };
-        await routeEcho(host);
-        for (const c of CASES.filter((x) => groupOf(x) === group)) await runCase(testHostTarget(host, instances[c.guest]), c, upstream.ports);
-        await host.close();
-      }
-    });
+// The same cases on each wire the guests are built for: one source, built once per wire.
+for (const wire of WIRE_NAMES) {
+  const guests = wireGuests(wire);
+  for (const profile of ["v0.10.0", "main"]) {
+    for (const emptyKeys of [null, []]) {
+      test(`conformance on the test host, ${wire} wire, profile ${profile}, keys of an empty store ${JSON.stringify(emptyKeys)}`, async () => {
+        for (const group of ["store", "capabilities", "postgres", "mariadb"].filter(runs)) {
+          const host = testHost({ profile, emptyKeys, group, databases });
+          const instances = { probe: await host.instantiate(guests.probe), caps: await host.instantiate(guests.caps) };
+          await routeEcho(host, wire);
+          for (const c of CASES.filter((x) => groupOf(x) === group)) await runCase(testHostTarget(host, instances[c.guest]), c, upstream.ports, { wire, profile });
+          await host.close();
+        }
+      });
+    }
   }
 }
 
-// tests/contract/<Tarmac version>/<store or capability>.json
+// tests/contract/<Tarmac version>/<store or capability>.json, and <version>/protobuf/ for the protobuf wire
 const dir = new URL("./contract/", import.meta.url).pathname;
-const recordings = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith(".json")).map((f) => join(d.name, f))).sort();
+const recordings = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".json")).sort();
 test(`recorded exchanges with real Tarmac replay identically on the test host (${recordings.length} recordings)`, async () => {
   assert.ok(recordings.length > 0, "no recordings in tests/contract/<version>/");
   for (const file of recordings) {

@@ -17,6 +17,13 @@ export const guests = {
   proto: join(build, "proto-probe.wasm"),
 };
 
+/** The wires the conformance guests are built for (tests/build-guests.mjs); json is the default build. */
+export const WIRE_NAMES = ["json", "protobuf", "auto"];
+
+/** kv-probe ("probe") and caps-probe ("caps") built for `wire`. */
+export const wireGuests = (wire) => (wire === "json" ? { probe: guests.probe, caps: guests.caps }
+  : { probe: join(build, `kv-probe.${wire}.wasm`), caps: join(build, `caps-probe.${wire}.wasm`) });
+
 /** A fresh host with an in-memory store and one probe instance: { host, guest, probe }. */
 export async function probeInstance(options = {}, wasm = guests.probe) {
   const host = new TarmacHost(options);

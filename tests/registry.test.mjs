@@ -37,9 +37,9 @@ const payloadFor = (op) => (op.emptyRequest ? Buffer.alloc(0) : UNREADABLE);
 const operationName = (op) => (op.operation === "*" ? "echo" : op.operation);
 
 for (const profile of PROFILES) {
-  test(`${profile}: Tarmac routes every operation the registry names that the SDK sends (none is "callback not found")`, () => {
+  test(`${profile}: Tarmac routes every operation the registry names for this version (none is "callback not found")`, () => {
     const host = fullHost(profile);
-    for (const op of operations().filter((o) => !o.protobufOnly)) {
+    for (const op of operations().filter((o) => !o.since || o.since === profile)) {
       const r = route(host, op.namespace, operationName(op), payloadFor(op));
       assert.notEqual(r.error, HOST_ANSWERS.callbackNotFound, `tarmac:${op.namespace}:${operationName(op)}`);
     }
@@ -58,17 +58,16 @@ for (const profile of PROFILES) {
   });
 }
 
-test("the one operation the test host does not answer is main's sql exec: protobuf only, never sent by the SDK", () => {
-  const host = fullHost("main");
-  const unanswered = operations()
-    .filter((op) => route(host, op.namespace, operationName(op), payloadFor(op)).error === HOST_ANSWERS.callbackNotFound)
-    .map((op) => `${op.namespace}:${op.operation}`);
-  const protobufOnly = operations().filter((op) => op.protobufOnly).map((op) => `${op.namespace}:${op.operation}`);
-  assert.deepEqual(unanswered, protobufOnly);
-  assert.deepEqual(protobufOnly, ["sql:exec"]);
-  for (const name of protobufOnly) {
+test("sql exec is routed on main only, and read only as protobuf: an unreadable request fails with an empty reply", () => {
+  const sinceMain = operations().filter((op) => op.since === "main").map((op) => `${op.namespace}:${op.operation}`);
+  assert.deepEqual(sinceMain, ["sql:exec"]);
+  assert.equal(route(fullHost("v0.10.0"), "sql", "exec", UNREADABLE).error, HOST_ANSWERS.callbackNotFound, "v0.10.0 registers no exec");
+  const r = route(fullHost("main"), "sql", "exec", UNREADABLE);
+  assert.deepEqual([r.ok, r.error, r.body?.length], [false, "unable to unmarshal database:exec request", 0], "no JSON fallback");
+  for (const name of sinceMain) {
     const [namespace, operation] = name.split(":");
     const spec = CAPABILITIES[namespace].operations[operation];
+    assert.ok(spec.protobufOnly, `${name} is protobuf only`);
     assert.equal(spec.request, null, `${name} has no JSON request`);
     assert.ok(spec.proto, `${name} has a protobuf message`);
   }

@@ -68,18 +68,21 @@ function request({ method, url, headers, body, insecure, maxBody }, redirects = 
       res.on("end", () => {
         // Go's Header.Get: the first value of each header, names lower-cased by Tarmac. Go keeps
         // Transfer-Encoding out of the header map.
+        // `all`: every value of each header in the order received (main's protobuf answer).
         const first = {};
+        const all = {};
         for (let i = 0; i < res.rawHeaders.length; i += 2) {
           const k = res.rawHeaders[i].toLowerCase();
-          if (!(k in first) && k !== "transfer-encoding") first[k] = res.rawHeaders[i + 1];
+          if (k === "transfer-encoding") continue;
+          if (!(k in first)) first[k] = res.rawHeaders[i + 1];
+          (all[k] ??= []).push(res.rawHeaders[i + 1]);
         }
         let data = Buffer.concat(chunks);
         if (addedGzip && (first["content-encoding"] ?? "").toLowerCase() === "gzip") {
           try { data = gunzipSync(data).subarray(0, maxBody); } catch { /* Go would fail the read */ }
-          delete first["content-encoding"];
-          delete first["content-length"];
+          for (const h of [first, all]) { delete h["content-encoding"]; delete h["content-length"]; }
         }
-        resolve({ code: res.statusCode, headers: first, body: data });
+        resolve({ code: res.statusCode, headers: first, all, body: data });
       });
       res.on("error", (e) => resolve({ error: e.message, stage: "read" }));
     });
@@ -105,11 +108,19 @@ async function client(driver, config) {
       const pg = (await import("pg")).default;
       const c = new pg.Client({ ...config, types: { getTypeParser: () => (v) => v } });
       await c.connect();
-      clients.set(id, { query: async (q) => { const r = await c.query({ text: q, rowMode: "array" }); return Array.isArray(r) ? r.at(-1) : r; } });
+      const last = (r) => (Array.isArray(r) ? r.at(-1) : r);
+      clients.set(id, {
+        query: async (q) => last(await c.query({ text: q, rowMode: "array" })),
+        exec: async (q) => last(await c.query(q)),
+      });
     } else {
       const mysql = (await import("mysql2/promise")).default;
       const c = await mysql.createConnection({ ...config, multipleStatements: false, typeCast: (field) => field.buffer() });
-      clients.set(id, { query: async (q) => { const [rows, fields] = await c.query({ sql: q, rowsAsArray: true }); return { rows: Array.isArray(rows) ? rows : [], fields: fields ?? [] }; } });
+      clients.set(id, {
+        query: async (q) => { const [rows, fields] = await c.query({ sql: q, rowsAsArray: true }); return { rows: Array.isArray(rows) ? rows : [], fields: fields ?? [] }; },
+        // A statement that returns rows (a SELECT) has no OK packet: nothing affected.
+        exec: async (q) => { const [r] = await c.query({ sql: q }); return Array.isArray(r) ? { affectedRows: 0, insertId: 0 } : r; },
+      });
     }
   }
   return clients.get(id);
@@ -141,15 +152,32 @@ async function sqlQuery({ driver, config, query, pqPositions = false }) {
     const r = await c.query(query);
     const fields = r.fields ?? [];
     const rows = fields.length === 0 ? [] : (r.rows ?? []).map((row) => fields.map((f, i) => ({ name: f.name, value: row[i], type: driver === "postgres" ? f.dataTypeID : undefined })));
-    return { json: rowsJSON(driver, rows) };
+    // rows.Columns(): the result's column names in the database's order.
+    return { json: rowsJSON(driver, rows), columns: fields.map((f) => f.name) };
   } catch (e) {
-    // As lib/pq and go-sql-driver/mysql word their errors.
-    if (driver === "postgres") return { error: pqError(e, query, pqPositions) };
-    return { error: e.errno ? `Error ${e.errno} (${e.sqlState}): ${e.sqlMessage}` : e.message };
+    return { error: driverError(driver, e, query, pqPositions) };
   }
 }
 
-const kinds = { http: request, sql: sqlQuery };
+// As lib/pq and go-sql-driver/mysql word their errors.
+const driverError = (driver, e, query, pqPositions) => (driver === "postgres" ? pqError(e, query, pqPositions)
+  : e.errno ? `Error ${e.errno} (${e.sqlState}): ${e.sqlMessage}` : e.message);
+
+// database/sql's ExecContext and its Result: { rowsAffected, lastInsertId } (lastInsertId null
+// where the driver has none: lib/pq), or { error }. lib/pq counts from the last statement's
+// command tag (0 for one without a count); go-sql-driver/mysql from the OK packet.
+async function sqlExec({ driver, config, query, pqPositions = false }) {
+  try {
+    const c = await client(driver, config);
+    const r = await c.exec(query);
+    return driver === "postgres" ? { rowsAffected: r.rowCount ?? 0, lastInsertId: null }
+      : { rowsAffected: r.affectedRows ?? 0, lastInsertId: r.insertId ?? 0 };
+  } catch (e) {
+    return { error: driverError(driver, e, query, pqPositions) };
+  }
+}
+
+const kinds = { http: request, sql: sqlQuery, exec: sqlExec };
 
 port.on("message", async ({ kind, args }) => {
   let result;

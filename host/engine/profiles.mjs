@@ -15,6 +15,10 @@ export const PROFILES = {
     handlerErrorBody: () => "",
     /** lib/pq v1.10: an error is "pq: <message>". */
     pqErrorPositions: false,
+    /** sql:exec is not registered: a call to it is "callback not found". */
+    sqlExec: false,
+    /** HTTPClient.headers and HTTPClientResponse.headers: map<string,string> (Header.Set; Header.Get, the first value). */
+    headerValues: false,
   },
   main: {
     name: "main",
@@ -22,6 +26,10 @@ export const PROFILES = {
     handlerErrorBody: (message) => `failed to execute wasm module - ${message}`,
     /** lib/pq v1.12: an error also says where in the query it failed, and its SQLSTATE code. */
     pqErrorPositions: true,
+    /** sql:exec answers SQLExecResponse. */
+    sqlExec: true,
+    /** HTTPClient.headers and HTTPClientResponse.headers: map<string,Header{values}> (Header.Add each; Header.Values). */
+    headerValues: true,
   },
 };
 

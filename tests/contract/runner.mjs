@@ -6,10 +6,10 @@ import { request, decode, Op, Kind, kindName } from "../probe.mjs";
 import { TarmacHost } from "../../host/engine/tarmac-host.mjs";
 import { MemoryStore } from "../../host/engine/kvstore.mjs";
 import { createHash } from "node:crypto";
-import { guests } from "../guests.mjs";
+import { wireGuests } from "../guests.mjs";
 import { CASES } from "./cases.mjs";
-
-
+import { execResult, columnsResult, httpResult } from "../caps.mjs";
+import { parseProto, encodeProto } from "../../host/engine/protowire.mjs";
 
 const RECORDED = 20;
 
@@ -60,16 +60,20 @@ async function emptyStore(target) {
  * -> the /metrics text }. Resolves to { exchanges: every host call, in order, answers: the HTTP
  * answers of the steps that expect one }.
  */
-export async function runCase(target, c, ports = {}) {
+export async function runCase(target, c, ports = {}, ctx = { wire: "json", profile: "v0.10.0" }) {
   if (c.store) await emptyStore(target);
   const exchanges = [];
   const answers = [];
-  for (const [i, s] of c.steps.entries()) {
+  // What the guest speaks with this host: auto speaks protobuf on every Tarmac since v0.8.1.
+  const on = { ...ctx, protobuf: ctx.wire !== "json" };
+  for (const [i, s0] of c.steps.entries()) {
     const where = `${c.name}, step ${i + 1}`;
-    if (s.scrape) {
-      assert.match(await target.metrics(), s.scrape, `${where}: /metrics`);
+    if (s0.scrape) {
+      assert.match(await target.metrics(), s0.scrape, `${where}: /metrics`);
       continue;
     }
+    // An expectation that depends on the wire or the Tarmac version is a function of them.
+    const s = { ...s0, expect: typeof s0.expect === "function" ? s0.expect(on) : s0.expect };
     const req = typeof s.req === "function" ? s.req(ports) : s.req;
     const r = await target.send(Buffer.concat([Buffer.from([RECORDED]), req]));
     if (s.expect.http !== undefined) {
@@ -86,6 +90,12 @@ export async function runCase(target, c, ports = {}) {
     if (s.expect.value !== undefined) assert.ok(d.rest.equals(s.expect.value), `${where}: value of ${d.rest.length} bytes`);
     if (s.expect.keys !== undefined) assert.deepEqual(keysOf(d.rest).sort(), [...s.expect.keys].sort(), where);
     if (s.expect.status !== undefined) assert.equal(d.rest.readUInt32LE(0), s.expect.status, `${where}: upstream status`);
+    if (s.expect.exec !== undefined) assert.deepEqual(execResult(d.rest), s.expect.exec, `${where}: exec`);
+    if (s.expect.columns !== undefined) assert.deepEqual(columnsResult(d.rest), s.expect.columns, `${where}: columns`);
+    if (s.expect.headerValues !== undefined) {
+      const { headers } = httpResult(d.rest, true);
+      for (const [name, values] of Object.entries(s.expect.headerValues)) assert.deepEqual(headers[name], values, `${where}: values of ${name}`);
+    }
     exchanges.push(...calls);
   }
   return { exchanges, answers };
@@ -104,8 +114,8 @@ export function testHost({ profile, emptyKeys = null, group, databases = {} }) {
 }
 
 /** Adds the `function` route the cases with `functions` call: caps-probe as "echo". */
-export async function routeEcho(host) {
-  if (!host.functions.has("echo")) host.routeFunction("echo", await host.instantiate(guests.caps));
+export async function routeEcho(host, wire = "json") {
+  if (!host.functions.has("echo")) host.routeFunction("echo", await host.instantiate(wireGuests(wire).caps));
 }
 
 /** A test host target for `guest` on `host`: HTTP answers as that host's Tarmac version gives them. */
@@ -122,6 +132,7 @@ export function testHostTarget(host, guest) {
  * Returns the reply to compare.
  */
 function normalizeReply(exchange) {
+  if (isProtobuf(exchange.reply)) return normalizeProtoReply(exchange);
   if (exchange.operation === "keys" && exchange.ok) {
     const reply = JSON.parse(exchange.reply.toString());
     if (Array.isArray(reply.keys)) reply.keys.sort();
@@ -140,6 +151,35 @@ function normalizeReply(exchange) {
   return exchange.reply;
 }
 
+// A protobuf reply starts with its Status (field 1, length-delimited); a JSON one with "{".
+const isProtobuf = (b) => b.length > 0 && b[0] === 0x0a;
+
+// The same for a protobuf reply: `keys` (field 2) sorted; the httpclient reply's header entries
+// (field 3, a Go map: any order) sorted by name, with the Date header's value masked.
+function normalizeProtoReply(exchange) {
+  const fields = parseProto(exchange.reply);
+  if (!fields) return exchange.reply;
+  if (exchange.namespace === "kvstore" && exchange.operation === "keys") fields[2]?.sort(Buffer.compare);
+  if (exchange.namespace === "httpclient" && fields[3]) {
+    fields[3] = fields[3].map((entry) => parseProto(entry) ?? { 0: entry }).map((e) => {
+      if (e[1]?.[0]?.toString() !== "date") return e;
+      const value = e[2]?.[0];
+      // main: a Header message { values: ["<date>"] }; v0.10.0: the text.
+      return { ...e, 2: [value && value[0] === 0x0a ? encodeProto({ 1: "<date>" }) : Buffer.from("<date>")] };
+    }).sort((a, b) => Buffer.compare(a[1]?.[0] ?? Buffer.alloc(0), b[1]?.[0] ?? Buffer.alloc(0))).map((e) => encodeProto(e));
+  }
+  return encodeProto(fields);
+}
+
+// An httpclient request with the local servers' ports masked in its URL (protobuf: field 3).
+function normalizeRequest(e) {
+  if (!isProtobuf(e.request) || e.request.length === 0) return Buffer.from(normalizePorts(e.request.toString()));
+  const fields = parseProto(e.request);
+  if (!fields?.[3]) return e.request;
+  fields[3] = fields[3].map((url) => Buffer.from(normalizePorts(url.toString())));
+  return encodeProto(fields);
+}
+
 // The local servers' ports, which change from run to run.
 const normalizePorts = (text) => text.replace(/127\.0\.0\.1:(?!1\b)\d+/g, "127.0.0.1:<port>");
 
@@ -153,7 +193,7 @@ function encodeBody(buf) {
 
 /** One exchange as a recording keeps it (`keys` replies compared sorted). */
 function encodeExchange(e) {
-  const request = e.namespace === "httpclient" ? Buffer.from(normalizePorts(e.request.toString())) : e.request;
+  const request = e.namespace === "httpclient" ? normalizeRequest(e) : e.request;
   return { namespace: e.namespace, operation: e.operation, request: encodeBody(request), ok: e.ok, reply: encodeBody(normalizeReply(e)), error: normalizePorts(e.error) };
 }
 
@@ -170,14 +210,17 @@ function encodeCase(name, { exchanges, answers }) {
  */
 export async function replay(recording, ports, databases) {
   const host = testHost({ profile: recording.profile, emptyKeys: recording.emptyKeys, group: recording.group, databases });
+  const wire = recording.wire ?? "json";
+  const guests = wireGuests(wire);
+  const ctx = { wire, profile: recording.profile };
   const instances = {};
   const differences = [];
   for (const recorded of recording.cases) {
     const c = CASES.find((x) => x.name === recorded.name);
     if (!c) { differences.push(`${recorded.name}: no such case in tests/contract/cases.mjs`); continue; }
     instances[c.guest] ??= await host.instantiate(guests[c.guest]);
-    if (c.functions) await routeEcho(host);
-    const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c, ports));
+    if (c.functions) await routeEcho(host, wire);
+    const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c, ports, ctx));
     const show = (e) => (e ? `${e.namespace}:${e.operation} ${JSON.stringify(e.request.text ?? e.request.head)} -> ${e.ok ? "ok" : `failed "${e.error}"`} ${JSON.stringify(e.reply.text ?? e.reply)}` : "(no host call)");
     for (let i = 0; i < Math.max(got.exchanges.length, recorded.exchanges.length); i++) {
       const want = recorded.exchanges[i], have = got.exchanges[i];
@@ -193,10 +236,10 @@ export async function replay(recording, ports, databases) {
 }
 
 /** A recording as stored in tests/contract/<version>/<store>.json. */
-export function toRecording({ tarmac, commit, profile, group, store, emptyKeys, results }) {
+export function toRecording({ tarmac, commit, profile, wire = "json", group, store, emptyKeys, results }) {
   return {
     note: "Host calls of the conformance cases on a real Tarmac, as the guest saw them: request, whether the call succeeded, reply and error text; and the HTTP answers of the steps that expect one. Bodies over 4 KiB are kept as length and SHA-256. Normalised where runs differ: the keys of a `keys` reply are sorted, and the local servers' ports and the upstream's Date header are masked. Made by `npm run conformance -- --record --as <profile>`.",
-    tarmac, commit, profile, group, store, emptyKeys,
+    tarmac, commit, profile, ...(wire === "json" ? {} : { wire }), group, store, emptyKeys,
     cases: results.map(({ name, result }) => encodeCase(name, result)),
   };
 }

@@ -26,6 +26,7 @@ function sameReplyHost(binding: string, namespace: string, operation: string, pa
   return HostReply.of(true, r, "");
 }
 const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14, JSON_PAYLOAD: u8 = 15, RAW_CALL: u8 = 16, LOG_BYTES: u8 = 17, JSON_GET: u8 = 18;
+const SQL_EXEC: u8 = 19, MYSQL_EXEC: u8 = 20, SQL_COLUMNS: u8 = 21, MYSQL_COLUMNS: u8 = 22, HTTP_VALUES: u8 = 23;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
@@ -138,7 +139,31 @@ function run(req: Uint8Array): Result<Uint8Array> {
     setHostCall(null);
     return ok(answer);
   }
-  if (op == HTTP) {
+  if (op == SQL_EXEC || op == MYSQL_EXEC) {
+    // result: [rows affected i64][last insert id i64][has rows affected u8][has last insert id u8]
+    const r = op == SQL_EXEC ? sql.exec(name) : mysql.exec(name);
+    if (r.isErr) return reply(r.error);
+    const out = new Uint8Array(18);
+    store<i64>(out.dataStart, r.value.rowsAffected);
+    store<i64>(out.dataStart + 8, r.value.lastInsertId);
+    out[16] = r.value.hasRowsAffected ? 1 : 0;
+    out[17] = r.value.hasLastInsertId ? 1 : 0;
+    return reply(null, out);
+  }
+  if (op == SQL_COLUMNS || op == MYSQL_COLUMNS) {
+    // result: [columns in order u8][row count u32] then the column names, each followed by a 0 byte
+    const r = op == SQL_COLUMNS ? sql.queryResult(name) : mysql.queryResult(name);
+    if (r.isErr) return reply(r.error);
+    let names = "";
+    for (let i = 0; i < r.value.columns.length; i++) names += r.value.columns[i] + "\0";
+    const bytes = String.UTF8.encode(names);
+    const out = new Uint8Array(5 + bytes.byteLength);
+    out[0] = r.value.columnsInOrder ? 1 : 0;
+    store<u32>(out.dataStart + 1, r.value.rows.length);
+    memory.copy(out.dataStart + 5, changetype<usize>(bytes), bytes.byteLength);
+    return reply(null, out);
+  }
+  if (op == HTTP || op == HTTP_VALUES) {
     // rest: [method length u8][method][url length u32][url UTF-16][header count u8]
     //       ([name len u16][name UTF-16][value len u32][value UTF-16])* [insecure u8][body]
     let p = rest.dataStart;
@@ -153,7 +178,8 @@ function run(req: Uint8Array): Result<Uint8Array> {
       const hn = String.UTF16.decodeUnsafe(p, nl << 1); p += nl << 1;
       const vl = <usize>load<u32>(p); p += 4;
       const hv = String.UTF16.decodeUnsafe(p, vl << 1); p += vl << 1;
-      req.header(hn, hv);
+      if (op == HTTP_VALUES) req.addHeader(hn, hv);
+      else req.header(hn, hv);
     }
     req.skipVerify(load<u8>(p) == 1); p += 1;
     const body = new Uint8Array(<i32>(rest.dataStart + rest.length - p));
@@ -165,7 +191,15 @@ function run(req: Uint8Array): Result<Uint8Array> {
     const resp = r.value;
     const parts = new Array<ArrayBuffer>();
     const keys = resp.headers.keys();
-    for (let i = 0; i < keys.length; i++) { parts.push(String.UTF8.encode(keys[i])); parts.push(String.UTF8.encode(resp.headers.get(keys[i]))); }
+    // HTTP_VALUES: a header's value is every value (headerValues), each followed by a 0 byte.
+    for (let i = 0; i < keys.length; i++) {
+      parts.push(String.UTF8.encode(keys[i]));
+      if (op == HTTP) { parts.push(String.UTF8.encode(resp.headers.get(keys[i]))); continue; }
+      const values = resp.headerValues(keys[i]);
+      let joined = "";
+      for (let j = 0; j < values.length; j++) joined += values[j] + "\0";
+      parts.push(String.UTF8.encode(joined));
+    }
     let size = 8 + resp.body.length;
     for (let i = 0; i < parts.length; i++) size += 4 + parts[i].byteLength;
     const out = new Uint8Array(size);
