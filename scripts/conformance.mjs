@@ -4,10 +4,14 @@
 // started here on loopback, when installed). Tarmac listens on loopback, is stopped when a case
 // fails too, and gets a capability switched off and a pool of 2 reused over 2,000 requests.
 //
+//   --wire json|protobuf|auto|all     the wire the guests are built for (default json); the
+//                                     same sources, built once per wire (tests/build-guests.mjs)
+//   --as v0.10.0|main                 the Tarmac version TARMAC_BIN is (default: learnt from
+//                                     how it answers the SDK's wire probe)
 //   --record --as NAME [--commit C]   write each store's host calls to
-//                                     tests/contract/NAME/<store>.json, which
-//                                     `npm test` replays through the test host (NAME is the
-//                                     profile: v0.10.0 or main)
+//                                     tests/contract/NAME/<store>.json (protobuf wire:
+//                                     tests/contract/NAME/protobuf/), which `npm test` replays
+//                                     through the test host (NAME is the profile)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -18,7 +22,7 @@ import { startTarmac } from "../bench/tarmac-http.mjs";
 import { CASES, groupOf } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
 import { runCase, toRecording, replay, testHost, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
-import { guests } from "../tests/guests.mjs";
+import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
@@ -30,16 +34,22 @@ const record = process.argv.includes("--record");
 const as = arg("--as");
 const commit = arg("--commit") ?? "";
 if (record && !["v0.10.0", "main"].includes(as)) throw new Error("--record needs --as v0.10.0 or --as main (the profile the recording is replayed with)");
+const wireArg = arg("--wire") ?? "json";
+const wires = wireArg === "all" ? WIRE_NAMES : [wireArg];
+if (!wires.every((w) => WIRE_NAMES.includes(w))) throw new Error(`--wire takes ${WIRE_NAMES.join(", ")} or all, not ${JSON.stringify(wireArg)}`);
+if (record && wireArg === "all") throw new Error("--record takes one wire: json or protobuf");
+let passed = 0;
 let failures = 0;
 
 const upstream = await startUpstream();
 
 /** Runs the cases of `group` with `target`; prints one line each; resolves to [{ name, result }]. */
-async function runAll(label, target, group) {
+async function runAll(label, target, group, ctx) {
   const results = [];
   for (const c of CASES.filter((x) => groupOf(x) === group)) {
     try {
-      results.push({ name: c.name, result: await runCase(target, c, upstream.ports) });
+      results.push({ name: c.name, result: await runCase(target, c, upstream.ports, ctx) });
+      passed++;
       console.log(`  ok      ${label}: ${c.name}`);
     } catch (e) {
       failures++;
@@ -108,12 +118,13 @@ async function switchedOff(label, target, what, req) {
 }
 
 /** Writes a recording of `group` (when --record) and says whether the test host answers the same. */
-async function save(results, group, store, emptyKeys) {
+async function save(results, group, store, emptyKeys, wire) {
   if (!record || results.length !== CASES.filter((c) => groupOf(c) === group).length) return;
-  const recording = toRecording({ tarmac: as, commit, profile: as, group, store, emptyKeys, results });
+  const recording = toRecording({ tarmac: as, commit, profile: as, wire, group, store, emptyKeys, results });
   const differences = await replay(recording, upstream.ports, databases);
-  mkdirSync(join(root, "tests", "contract", as), { recursive: true });
-  const file = join(root, "tests", "contract", as, `${store}.json`);
+  const folder = join(root, "tests", "contract", as, ...(wire === "json" ? [] : [wire]));
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${store}.json`);
   writeFileSync(file, JSON.stringify(recording, null, 1) + "\n");
   console.log(`  recorded ${file}${differences.length ? `; the test host differs on ${differences.length}:\n${differences.join("\n")}` : "; the test host answers the same"}`);
 }
@@ -125,23 +136,28 @@ else console.log("SQL cases: skipped; install Debian's postgresql and mariadb-se
 const groups = ["capabilities", ...Object.keys(databases)];
 
 // ---- the test host ----------------------------------------------------------------------------
-for (const profile of ["v0.10.0", "main"]) {
-  const host = testHost({ profile, group: "store" });
-  const pool = await host.pool(guests.probe, 2);
-  const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
-  await runAll(`test host ${profile}`, target, "store");
-  await reuse(`test host ${profile}`, target);
-  await largest(`test host ${profile}`, target);
-  await host.close();
-  for (const group of groups) {
-    const h = testHost({ profile, group, databases });
-    await routeEcho(h);
-    await runAll(`test host ${profile}`, testHostTarget(h, await h.instantiate(guests.caps)), group);
-    await h.close();
+for (const wire of wires) {
+  const guests = wireGuests(wire);
+  for (const profile of ["v0.10.0", "main"]) {
+    const label = `test host ${profile}, ${wire}`;
+    const ctx = { wire, profile };
+    const host = testHost({ profile, group: "store" });
+    const pool = await host.pool(guests.probe, 2);
+    const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
+    await runAll(label, target, "store", ctx);
+    await reuse(label, target);
+    await largest(label, target);
+    await host.close();
+    for (const group of groups) {
+      const h = testHost({ profile, group, databases });
+      await routeEcho(h, wire);
+      await runAll(label, testHostTarget(h, await h.instantiate(guests.caps)), group, ctx);
+      await h.close();
+    }
+    const offHost = new TarmacHost({ profile, kvstore: false });
+    await switchedOff(label, testHostTarget(offHost, await offHost.instantiate(guests.probe)), "key:value", request(Op.GET, "k"));
+    await switchedOff(label, testHostTarget(offHost, await offHost.instantiate(guests.caps)), "SQL", capsRequest(CapsOp.SQL, "SELECT 1"));
   }
-  const offHost = new TarmacHost({ profile, kvstore: false });
-  await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.probe)), "key:value", request(Op.GET, "k"));
-  await switchedOff(`test host ${profile}`, testHostTarget(offHost, await offHost.instantiate(guests.caps)), "SQL", capsRequest(CapsOp.SQL, "SELECT 1"));
 }
 
 // ---- a real Tarmac ----------------------------------------------------------------------------
@@ -171,15 +187,32 @@ if (!bin) {
   });
   const started = async (wasm, env, work) => {
     const tarmac = await startTarmac(bin, wasm, { APP_WASM_POOL_SIZE: "2", ...env });
-    try { await work(http(tarmac.base)); } finally { tarmac.child.kill(); }
+    try { return await work(http(tarmac.base)); } finally { tarmac.child.kill(); }
   };
   try {
+   // Which Tarmac this is: --as, or how it answers the SDK's first wire probe (main answers it in protobuf).
+   const profile = as ?? await started(wireGuests("json").caps, {}, async (target) => {
+     const probe = Buffer.from("0a034745541205" + "0a01ff1200", "hex"); // method GET, a header named 0xFF (wire.ts's probe)
+     const d = decode((await target.send(capsRequest(CapsOp.RAW_CALL, "tarmac/httpclient/call", probe))).body);
+     const errLen = d.rest.readUInt32LE(2);
+     return d.rest[6 + errLen] === 0x0a ? "main" : "v0.10.0";
+   });
+   console.log(`real Tarmac ${bin}: behaves as ${profile}${as ? " (--as)" : " (learnt from the wire probe)"}`);
+   for (const wire of wires) {
+    const guests = wireGuests(wire);
+    const ctx = { wire, profile };
+    const w = `, ${wire}`;
+    if (redis === null && stores.some((s) => s.name === "redis")) {
+      const port = Number(stores.find((s) => s.name === "redis").env.APP_REDIS_SERVER.split(":")[1]);
+      redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+      await new Promise((r) => setTimeout(r, 500));
+    }
     for (const store of stores) {
       await started(guests.probe, store.env, async (target) => {
-        await save(await runAll(`Tarmac ${store.name}`, target, "store"), "store", store.name, store.emptyKeys);
-        await reuse(`Tarmac ${store.name}`, target);
-        await largest(`Tarmac ${store.name}`, target);
-        if (store.name === "redis") { redis.kill(); await new Promise((r) => setTimeout(r, 300)); await storeDown(`Tarmac ${store.name}`, target); }
+        await save(await runAll(`Tarmac ${store.name}${w}`, target, "store", ctx), "store", store.name, store.emptyKeys, wire);
+        await reuse(`Tarmac ${store.name}${w}`, target);
+        await largest(`Tarmac ${store.name}${w}`, target);
+        if (store.name === "redis") { redis.kill(); redis = null; await new Promise((r) => setTimeout(r, 300)); await storeDown(`Tarmac ${store.name}${w}`, target); }
       });
     }
     // caps-probe on "/" and, through a `function` route, as "echo" (tarmac.json).
@@ -187,16 +220,17 @@ if (!bin) {
     const fn = { filepath: guests.caps, pool_size: 2 };
     writeFileSync(config, JSON.stringify({ services: { conformance: { name: "conformance", functions: { caps: fn, echo: fn },
       routes: [{ type: "http", path: "/", methods: ["POST"], function: "caps" }, { type: "function", function: "echo" }] } } }));
-    await started(guests.caps, { APP_WASM_FUNCTION_CONFIG: config }, async (target) => save(await runAll("Tarmac", target, "capabilities"), "capabilities", "capabilities", null));
+    await started(guests.caps, { APP_WASM_FUNCTION_CONFIG: config }, async (target) => save(await runAll(`Tarmac${w}`, target, "capabilities", ctx), "capabilities", "capabilities", null, wire));
     const dsn = {
       postgres: (c) => ({ APP_SQL_TYPE: "postgres", APP_SQL_DSN: `postgres://${c.user}@${c.host}:${c.port}/${c.database}?sslmode=disable` }),
       mariadb: (c) => ({ APP_SQL_TYPE: "mysql", APP_SQL_DSN: `${c.user}@tcp(${c.host}:${c.port})/${c.database}` }),
     };
     for (const [group, db] of Object.entries(databases)) {
-      await started(guests.caps, { APP_ENABLE_SQL: "true", ...dsn[group](db.config) }, async (target) => save(await runAll(`Tarmac ${group}`, target, group), group, group, null));
+      await started(guests.caps, { APP_ENABLE_SQL: "true", ...dsn[group](db.config) }, async (target) => save(await runAll(`Tarmac ${group}${w}`, target, group, ctx), group, group, null, wire));
     }
-    await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff("Tarmac", target, "key:value", request(Op.GET, "k")));
-    await started(guests.caps, { APP_ENABLE_SQL: "false" }, (target) => switchedOff("Tarmac", target, "SQL", capsRequest(CapsOp.SQL, "SELECT 1")));
+    await started(guests.probe, { APP_ENABLE_KVSTORE: "false" }, (target) => switchedOff(`Tarmac${w}`, target, "key:value", request(Op.GET, "k")));
+    await started(guests.caps, { APP_ENABLE_SQL: "false" }, (target) => switchedOff(`Tarmac${w}`, target, "SQL", capsRequest(CapsOp.SQL, "SELECT 1")));
+   }
   } finally {
     redis?.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -204,5 +238,5 @@ if (!bin) {
 }
 upstream.stop();
 for (const db of Object.values(databases)) await db.stop();
-console.log(failures ? `${failures} failed` : "all conformance cases passed");
+console.log(failures ? `${passed} passed, ${failures} failed` : `all conformance cases passed: ${passed} cases`);
 process.exitCode = failures ? 1 : 0;
