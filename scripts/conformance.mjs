@@ -21,7 +21,7 @@ import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
 import { CASES, groupOf } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
-import { runCase, toRecording, replay, testHost, testHostTarget, routeEcho } from "../tests/contract/runner.mjs";
+import { runCase, toRecording, replay, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL } from "../tests/contract/runner.mjs";
 import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
@@ -142,8 +142,7 @@ for (const wire of wires) {
     const label = `test host ${profile}, ${wire}`;
     const ctx = { wire, profile };
     const host = testHost({ profile, group: "store" });
-    const pool = await host.pool(guests.probe, 2);
-    const target = { send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); } };
+    const target = testHostPoolTarget(host, await host.pool(guests.probe, RECORDED_POOL));
     await runAll(label, target, "store", ctx);
     await reuse(label, target);
     await largest(label, target);
@@ -186,7 +185,7 @@ if (!bin) {
     metrics: async () => (await fetch(`${base}/metrics`)).text(),
   });
   const started = async (wasm, env, work) => {
-    const tarmac = await startTarmac(bin, wasm, { APP_WASM_POOL_SIZE: "2", ...env });
+    const tarmac = await startTarmac(bin, wasm, { APP_WASM_POOL_SIZE: String(RECORDED_POOL), ...env });
     try { return await work(http(tarmac.base)); } finally { tarmac.child.kill(); }
   };
   try {
@@ -217,7 +216,7 @@ if (!bin) {
     }
     // caps-probe on "/" and, through a `function` route, as "echo" (tarmac.json).
     const config = join(dir, "tarmac.json");
-    const fn = { filepath: guests.caps, pool_size: 2 };
+    const fn = { filepath: guests.caps, pool_size: RECORDED_POOL };
     writeFileSync(config, JSON.stringify({ services: { conformance: { name: "conformance", functions: { caps: fn, echo: fn },
       routes: [{ type: "http", path: "/", methods: ["POST"], function: "caps" }, { type: "function", function: "echo" }] } } }));
     await started(guests.caps, { APP_WASM_FUNCTION_CONFIG: config }, async (target) => save(await runAll(`Tarmac${w}`, target, "capabilities", ctx), "capabilities", "capabilities", null, wire));

@@ -6,6 +6,7 @@
 //   --pool P         APP_WASM_POOL_SIZE (default 2)
 //   --retain C,MS,B  set the guest's response retention (retainResponses) before the run
 //   --store S        APP_KVSTORE_TYPE: in-memory (default) or internal (BoltDB, a temporary file)
+//   --wire W         the wire kv-probe is built for: json (default), protobuf or auto
 //
 // The mix: responses of 100 B to 1 MiB made from each request's own seed (so any byte from
 // another response shows), sets, gets and deletes of keys full of protobuf end-group bytes
@@ -18,6 +19,7 @@ import { join } from "node:path";
 import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
 import { request, decode, Op, Kind, pattern, respondRequest, retainRequest } from "../tests/probe.mjs";
+import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 
 const bin = process.env.TARMAC_BIN;
 if (!bin) {
@@ -30,7 +32,9 @@ const concurrency = Number(arg("--concurrency", 8));
 const poolSize = Number(arg("--pool", 2));
 const retain = arg("--retain", null)?.split(",").map(Number);
 const storeType = arg("--store", "in-memory");
-const wasm = join(root, "tests", "build", "kv-probe.wasm");
+const wire = arg("--wire", "json");
+if (!WIRE_NAMES.includes(wire)) throw new Error(`--wire takes ${WIRE_NAMES.join(", ")}, not ${JSON.stringify(wire)}`);
+const wasm = wireGuests(wire).probe;
 readFileSync(wasm); // built by `npm test` (node tests/build-guests.mjs)
 
 const SIZES = [100, 5000, 16 * 1024, 16 * 1024 + 1, 20000, 65536, 100000, 300000, 1 << 20];
@@ -105,7 +109,7 @@ try {
   const after = rssKiB(child.pid);
   const bad = Object.values(wrong).reduce((a, b) => a + b, 0);
   const all = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`${all} checked answers (${total} requests after warm-up, ${(total / secs).toFixed(0)}/s), concurrency ${concurrency}, pool ${poolSize}, ${storeType} store${retain ? `, retention ${retain.join(",")}` : ""}: ${bad} wrong`);
+  console.log(`${all} checked answers (${total} requests after warm-up, ${(total / secs).toFixed(0)}/s), ${wire} wire, concurrency ${concurrency}, pool ${poolSize}, ${storeType} store${retain ? `, retention ${retain.join(",")}` : ""}: ${bad} wrong`);
   for (const [what, n] of Object.entries(counts)) console.log(`  ${what}: ${n}${wrong[what] ? `, ${wrong[what]} wrong` : ""}`);
   console.log(`Tarmac RSS ${(before / 1024).toFixed(1)} MiB after warm-up, ${(after / 1024).toFixed(1)} MiB at the end`);
   process.exitCode = bad ? 1 : 0;

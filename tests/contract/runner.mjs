@@ -118,6 +118,21 @@ export async function routeEcho(host, wire = "json") {
   if (!host.functions.has("echo")) host.routeFunction("echo", await host.instantiate(wireGuests(wire).caps));
 }
 
+/**
+ * A test host target for a pool on `host` (`host.pool(wasm, n)`), as Tarmac serves a function:
+ * each request on the next instance in turn, which matters where an instance learns something
+ * once (the auto wire's probe, a Tarmac without sql exec).
+ */
+export function testHostPoolTarget(host, pool) {
+  return {
+    send: async (bytes) => { const r = pool.invoke(bytes); return host.httpAnswer(r.ok ? { ...r, body: r.read() } : r); },
+    metrics: async () => host.metrics.exposition(),
+  };
+}
+
+/** The pool size the recordings were made with (scripts/conformance.mjs: APP_WASM_POOL_SIZE). */
+export const RECORDED_POOL = 2;
+
 /** A test host target for `guest` on `host`: HTTP answers as that host's Tarmac version gives them. */
 export function testHostTarget(host, guest) {
   return {
@@ -160,6 +175,11 @@ function normalizeProtoReply(exchange) {
   const fields = parseProto(exchange.reply);
   if (!fields) return exchange.reply;
   if (exchange.namespace === "kvstore" && exchange.operation === "keys") fields[2]?.sort(Buffer.compare);
+  if (exchange.namespace === "httpclient" && fields[1]) {
+    // The status text may name the URL, with its port.
+    const st = parseProto(fields[1][0]);
+    if (st?.[2]) fields[1] = [encodeProto({ ...st, 2: st[2].map((t) => Buffer.from(normalizePorts(t.toString()))) })];
+  }
   if (exchange.namespace === "httpclient" && fields[3]) {
     fields[3] = fields[3].map((entry) => parseProto(entry) ?? { 0: entry }).map((e) => {
       if (e[1]?.[0]?.toString() !== "date") return e;
@@ -183,11 +203,13 @@ function normalizeRequest(e) {
 // The local servers' ports, which change from run to run.
 const normalizePorts = (text) => text.replace(/127\.0\.0\.1:(?!1\b)\d+/g, "127.0.0.1:<port>");
 
-// A body as a recording keeps it: its text when it is short UTF-8 (requests and replies are
-// JSON), else its length, SHA-256 and first 120 characters.
+// A body as a recording keeps it: its text when it is short UTF-8 (JSON, and most protobuf),
+// its hex when it is short and not UTF-8 (protobuf), else its length, SHA-256 and first 120
+// characters.
 function encodeBody(buf) {
   const text = buf.toString();
   if (buf.length <= 4096 && Buffer.from(text).equals(buf)) return { text };
+  if (buf.length <= 4096) return { hex: buf.toString("hex") };
   return { length: buf.length, sha256: createHash("sha256").update(buf).digest("hex"), head: buf.subarray(0, 120).toString("latin1") };
 }
 
@@ -218,9 +240,10 @@ export async function replay(recording, ports, databases) {
   for (const recorded of recording.cases) {
     const c = CASES.find((x) => x.name === recorded.name);
     if (!c) { differences.push(`${recorded.name}: no such case in tests/contract/cases.mjs`); continue; }
-    instances[c.guest] ??= await host.instantiate(guests[c.guest]);
+    // A pool as the recording's Tarmac had, so each request lands on the instance it did there.
+    instances[c.guest] ??= testHostPoolTarget(host, await host.pool(guests[c.guest], RECORDED_POOL));
     if (c.functions) await routeEcho(host, wire);
-    const got = encodeCase(c.name, await runCase(testHostTarget(host, instances[c.guest]), c, ports, ctx));
+    const got = encodeCase(c.name, await runCase(instances[c.guest], c, ports, ctx));
     const show = (e) => (e ? `${e.namespace}:${e.operation} ${JSON.stringify(e.request.text ?? e.request.head)} -> ${e.ok ? "ok" : `failed "${e.error}"`} ${JSON.stringify(e.reply.text ?? e.reply)}` : "(no host call)");
     for (let i = 0; i < Math.max(got.exchanges.length, recorded.exchanges.length); i++) {
       const want = recorded.exchanges[i], have = got.exchanges[i];
