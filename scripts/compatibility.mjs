@@ -22,7 +22,8 @@ export function recordings() {
 const bytesOf = (body) => (body.text !== undefined ? Buffer.from(body.text) : body.hex !== undefined ? Buffer.from(body.hex, "hex") : null);
 const isProto = (b) => b && b.length > 0 && b[0] === 0x0a;
 const hex = (b, n = 24) => (b.length > n ? b.subarray(0, n).toString("hex") + "…" : b.toString("hex"));
-const code = (s) => "`" + s.replaceAll("|", "\\|").replaceAll("`", "'") + "`";
+// Inline code, control characters written as escapes (a JSON request starts with "\r" and spaces, the guard).
+const code = (s) => "`" + s.replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1)).replaceAll("|", "\\|").replaceAll("`", "'") + "`";
 
 // The first exchange of `namespace:operation` in the case whose name starts with `caseName`.
 function exchange(recs, caseName, namespace, operation, pick = (xs) => xs[0]) {
@@ -56,16 +57,20 @@ function column(recs) {
     return c ? `${recording.store}: ${replyShown(c.exchanges[0])}` : null;
   }).filter(Boolean).join("; ");
   const exec = ["postgres", "mariadb"].map((db) => {
-    const e = exchange(recs.filter(({ recording }) => recording.group === db), "SQL exec", "sql", "exec", (xs) => xs.find((x) => x.ok === false && x.error) ?? xs[0]);
+    const e = exchange(recs.filter(({ recording }) => recording.group === db), "SQL exec", "sql", "exec");
     const q = exchange(recs.filter(({ recording }) => recording.group === db), "SQL exec", "sql", "query");
     if (e) return `${db}: ${e.ok ? "ok" : code(e.error)}`;
     return q ? `${db}: no exec call (statements through query)` : `${db}: not recorded`;
   }).join("; ");
   const insert = ["postgres", "mariadb"].map((db) => {
     const e = exchange(recs.filter(({ recording }) => recording.group === db), "SQL exec", "sql", "exec", (xs) => xs.find((x) => (x.request.text ?? "").includes("VALUES (1), (2), (3)")));
-    return e ? `${db}: ${e.ok ? "ok" : code(e.error)}, ${replyShown(e)}` : null;
+    if (!e) return null;
+    const f = parseProto(bytesOf(e.reply) ?? Buffer.alloc(0)) ?? {};
+    const n = (k) => (f[k] ? String(f[k].at(-1)) : "absent");
+    return `${db}: ${e.ok ? "ok" : code(e.error)}; rows_affected ${n(3)}, last_insert_id ${n(2)}`;
   }).filter(Boolean).join("; ") || "no exec";
-  const columns = exchange(recs, "SQL exec and columns", "sql", "query", (xs) => xs.find((x) => (x.request.text ?? "").includes("zeta")));
+  const zeta = Buffer.from("SELECT n AS zeta").toString("base64").slice(0, 16);
+  const columns = exchange(recs, "SQL exec and columns", "sql", "query", (xs) => xs.find((x) => (x.request.text ?? "").includes("zeta") || (x.request.text ?? "").includes(zeta)));
   const headers = exchange(recs, "HTTP client: a header given twice", "httpclient", "call");
   return [
     ["recorded", `${cases} cases, ${calls} host calls (${recs.map(({ file }) => file.split("/").at(-1).replace(".json", "")).join(", ")})`],
@@ -74,9 +79,17 @@ function column(recs) {
     ["`keys` of an empty store", emptyKeys || "not recorded"],
     ["sql exec", exec],
     ["exec of a 3-row INSERT", insert],
-    ["a query's columns", columns ? replyShown(columns) : "not recorded"],
+    ["a query's columns (`SELECT n AS zeta, id AS alpha, 'x' AS mid`)", columns ? columnsShown(columns) : "not recorded"],
     ["a response header sent twice (X-Multi)", headers ? headerValues(headers) : "not recorded"],
   ];
+}
+
+// The columns a recorded query reply names: protobuf field 4, or none in JSON.
+function columnsShown(e) {
+  const b = bytesOf(e.reply);
+  if (!b) return "not kept";
+  if (!isProto(b)) return "none (JSON: rows only, each row's names sorted)";
+  return (parseProto(b)[4] ?? []).map((c) => code(c.toString())).join(", ") + " (field 4, in order)";
 }
 
 // The values of X-Multi in a recorded httpclient reply.

@@ -1,7 +1,7 @@
 // Requests for the caps-probe test guest (tests/guests/caps-probe.ts), shared by every suite
 // that drives it: [op u8][name length u32, in UTF-16 units][name as UTF-16LE][rest].
 
-export const CapsOp = { LOG: 1, COUNTER: 2, GAUGE_INC: 3, GAUGE_DEC: 4, HISTOGRAM: 5, CALL: 6, CONSOLE: 7, ECHO: 8, HTTP: 9, SQL: 10, MYSQL: 11, FAKE_HOST: 12, FAKE_SAME_TWICE: 13, FLOAT_OF: 14, JSON_PAYLOAD: 15, RAW_CALL: 16, LOG_BYTES: 17, JSON_GET: 18, SQL_EXEC: 19, MYSQL_EXEC: 20, SQL_COLUMNS: 21, MYSQL_COLUMNS: 22, HTTP_VALUES: 23 };
+export const CapsOp = { LOG: 1, COUNTER: 2, GAUGE_INC: 3, GAUGE_DEC: 4, HISTOGRAM: 5, CALL: 6, CONSOLE: 7, ECHO: 8, HTTP: 9, SQL: 10, MYSQL: 11, FAKE_HOST: 12, FAKE_SAME_TWICE: 13, FLOAT_OF: 14, JSON_PAYLOAD: 15, RAW_CALL: 16, LOG_BYTES: 17, JSON_GET: 18, SQL_EXEC: 19, MYSQL_EXEC: 21, SQL_COLUMNS: 22, MYSQL_COLUMNS: 23, HTTP_VALUES: 24 }; // 20 is RECORDED (tests/guests/recording.ts)
 
 /** One request to caps-probe. */
 export function capsRequest(op, name = "", rest = Buffer.alloc(0)) {

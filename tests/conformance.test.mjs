@@ -59,3 +59,9 @@ test(`recorded exchanges with real Tarmac replay identically on the test host ($
     assert.equal(differences.length, 0, `${file}: the test host answers differently from Tarmac ${recording.tarmac}:\n${differences.slice(0, 5).join("\n")}`);
   }
 });
+
+test("docs/compatibility.md's table of what each version and wire answered is the one the recordings make", async () => {
+  const { documented } = await import("../scripts/compatibility.mjs");
+  const { text, made } = documented();
+  assert.equal(text, made, "run node scripts/compatibility.mjs after recording");
+});

@@ -179,3 +179,17 @@ test("clock: the function's clock is the one the test moves (now() and response 
   assert.equal(now(), 1750000002623);
   await host.close();
 });
+
+test("TestHost answers sql.exec from canned `exec` on the main profile, and as v0.10.0 (no exec) through the canned rows", async () => {
+  const { capsRequest, CapsOp, execResult } = await import("./caps.mjs");
+  const { decode, Kind } = await import("./probe.mjs");
+  const seen = [];
+  const sql = { driver: "mysql", rows: (q) => { seen.push(`query ${q}`); return []; }, exec: (q) => { seen.push(`exec ${q}`); return { rowsAffected: 2, lastInsertId: 9 }; } };
+  const run = async (profile) => decode((await new TestHost({ profile, sql }).load(guests.caps)).call(capsRequest(CapsOp.MYSQL_EXEC, "DELETE FROM t")).body);
+  const main = await run("main");
+  assert.equal(main.kind, Kind.OK);
+  assert.deepEqual(execResult(main.rest), { rowsAffected: 2, lastInsertId: 9, hasRowsAffected: true, hasLastInsertId: true });
+  const old = await run("v0.10.0");
+  assert.deepEqual(execResult(old.rest), { rowsAffected: 0, lastInsertId: 0, hasRowsAffected: false, hasLastInsertId: false }, "no counts claimed");
+  assert.deepEqual(seen, ["exec DELETE FROM t", "query DELETE FROM t"]);
+});

@@ -26,7 +26,8 @@ function sameReplyHost(binding: string, namespace: string, operation: string, pa
   return HostReply.of(true, r, "");
 }
 const FAKE_SAME_TWICE: u8 = 13, FLOAT_OF: u8 = 14, JSON_PAYLOAD: u8 = 15, RAW_CALL: u8 = 16, LOG_BYTES: u8 = 17, JSON_GET: u8 = 18;
-const SQL_EXEC: u8 = 19, MYSQL_EXEC: u8 = 20, SQL_COLUMNS: u8 = 21, MYSQL_COLUMNS: u8 = 22, HTTP_VALUES: u8 = 23;
+// 20 is RECORDED (recording.ts): a request that starts with it is recorded, not run.
+const SQL_EXEC: u8 = 19, MYSQL_EXEC: u8 = 21, SQL_COLUMNS: u8 = 22, MYSQL_COLUMNS: u8 = 23, HTTP_VALUES: u8 = 24;
 const LOG: u8 = 1, COUNTER: u8 = 2, GAUGE_INC: u8 = 3, GAUGE_DEC: u8 = 4, HISTOGRAM: u8 = 5, CALL: u8 = 6, CONSOLE: u8 = 7, ECHO: u8 = 8;
 
 function reply(e: TarmacError | null, rest: Uint8Array | null = null): Result<Uint8Array> {
