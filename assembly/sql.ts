@@ -204,8 +204,9 @@ export function runQuery(query: string, base64Columns: bool): Result<SqlResult> 
   const data = rowsJson;
   rowsJson = null; columns = null;
   if (err) return Result.err<SqlResult>(err);
-  if (data === null) return Result.err<SqlResult>(wire.missing(CAPABILITY, "query"));
-  const rows = readRows(data, base64Columns);
+  // Over protobuf, data left out is empty (proto3 cannot tell them apart): no rows, as "" is.
+  if (data === null && !wire.omitsEmpty()) return Result.err<SqlResult>(wire.missing(CAPABILITY, "query"));
+  const rows = data === null ? new Array<SqlRow>() : readRows(data, base64Columns);
   if (rows === null) return Result.err<SqlResult>(new TarmacError(ErrorKind.InvalidResponse, E_BAD_ROWS(), 200, CAPABILITY, "query"));
   const inOrder = wire.omitsEmpty(); // the protobuf wire says the columns
   return Result.ok<SqlResult>(new SqlResult(rows, inOrder ? names : rows.length ? rows[0].names() : names, inOrder));

@@ -263,11 +263,19 @@ export function fieldIs(field: u32): bool {
   return reader().field == field;
 }
 
+// Whether the current field of `r`, a known one, has wire type `type`; if not, it is skipped
+// and the reply's problem is the wrong type (at any depth: the reply, its Status, a header).
+function typed(r: ProtoReader, type: u32): bool {
+  if (r.wireType == type) return true;
+  r.skip();
+  status().problem = E_WRONG_TYPE();
+  return false;
+}
+
 // The current field, when it is length-delimited: true with its span set; else the reply's
 // problem is the wrong type (or the reader's own).
 function span(r: ProtoReader): bool {
-  if (r.wireType != WireType.Bytes) { r.skip(); status().problem = E_WRONG_TYPE(); return false; }
-  return r.bytes();
+  return typed(r, WireType.Bytes) && r.bytes();
 }
 
 /**
@@ -291,18 +299,20 @@ export function fieldBytes(): Uint8Array | null {
 }
 
 /**
- * In a field reader: an int32 or int64 field as an integer in [min, max]; otherwise `problem`
- * becomes the reply's error and the result is `fallback`.
+ * In a field reader: an int64 field, or an int32 one (`int32`: the varint's low 32 bits, as
+ * protobuf reads an int32), as an integer in [min, max]; otherwise `problem` becomes the
+ * reply's error and the result is `fallback`.
  *
  * ```ts
  * import * as proto from "tarmac-as/assembly/tarmac-proto";
- * const code = proto.fieldInt(0, 999, 0, "response has a field of the wrong type");
+ * const code = proto.fieldInt(0, 999, 0, "response has a field of the wrong type", true);
  * ```
  */
-export function fieldInt(min: i64, max: i64, fallback: i64, problem: string): i64 {
+export function fieldInt(min: i64, max: i64, fallback: i64, problem: string, int32: bool = false): i64 {
   const r = reader();
   if (r.wireType != WireType.Varint) { r.skip(); status().problem = problem; return fallback; }
-  const v = <i64>r.varint();
+  const raw = r.varint();
+  const v = int32 ? <i64><i32>raw : <i64>raw;
   if (v < min || v > max) { status().problem = problem; return fallback; }
   return v;
 }
@@ -325,25 +335,31 @@ export function fieldTextMap(into: Map<string, string>, values: Map<string, stri
   let name = "";
   const list = new Array<string>();
   while (e.next()) {
-    if (e.field == 1 && e.wireType == WireType.Bytes) {
+    if (e.field == 1) {
+      if (!typed(e, WireType.Bytes)) continue;
       const s = e.string();
       if (s !== null) name = s;
-    } else if (e.field == 2 && e.wireType == WireType.Bytes) {
-      list.length = 0;
-      if (!all) { const s = e.string(); if (s !== null) list.push(s); continue; }
+    } else if (e.field == 2) {
+      if (!typed(e, WireType.Bytes)) continue;
+      if (!all) { list.length = 0; const s = e.string(); if (s !== null) list.push(s); continue; }
       if (!e.bytes()) break;
-      // A Header { values = 1 }, read by a reader of its own over the value's span.
+      // A Header { values = 1 }, read by a reader of its own over the value's span. A value
+      // given twice is one Header with the values of both, as protobuf merges a message.
       const h = header().reset(e.spanStart, e.spanLength);
       while (h.next()) {
-        if (h.field == 1 && h.wireType == WireType.Bytes) { const s = h.string(); if (s !== null) list.push(s); }
-        else h.skip();
+        if (h.field != 1) h.skip();
+        else if (typed(h, WireType.Bytes)) { const s = h.string(); if (s !== null) list.push(s); }
       }
       if (!h.finish()) { status().problem = problem; return; }
     } else e.skip();
   }
   if (!e.finish()) { status().problem = problem; return; }
+  // A name given again replaces its entry, values and all (a protobuf map keeps the last).
   into.set(name, list.length ? list[0] : "");
-  if (values !== null && list.length > 1) values.set(name, list.slice(0));
+  if (values !== null) {
+    if (list.length > 1) values.set(name, list.slice(0));
+    else if (values.has(name)) values.delete(name);
+  }
 }
 
 /**
@@ -369,8 +385,8 @@ function readStatus(r: ProtoReader, st: ReplyStatus): void {
   if (!span(r)) return;
   const s = nested().reset(r.spanStart, r.spanLength);
   while (s.next()) {
-    if (s.field == 1 && s.wireType == WireType.Varint) st.code = <i32>s.varint(); // an int32: its low 32 bits
-    else if (s.field == 2 && s.wireType == WireType.Bytes) { const t = s.string(); if (t !== null) st.text = t; }
+    if (s.field == 1) { if (typed(s, WireType.Varint)) st.code = <i32>s.varint(); } // an int32: its low 32 bits
+    else if (s.field == 2) { if (typed(s, WireType.Bytes)) { const t = s.string(); if (t !== null) st.text = t; } }
     else s.skip();
   }
   if (!s.finish()) st.problem = E_INVALID_PROTOBUF();

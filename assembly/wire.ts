@@ -282,7 +282,8 @@ export function speaksProtobuf(): bool {
 @inline export function fieldBytes(): Uint8Array | null { return protobuf() ? proto.fieldBytes() : json.fieldBytes(); }
 
 /**
- * In a field reader: the field as an integer in [min, max], else `fallback` (and `problem` is the reply's error).
+ * In a field reader: the field as an integer in [min, max], else `fallback` (and `problem` is the
+ * reply's error). Over protobuf it is an int32 (its varint's low 32 bits).
  *
  * ```ts
  * import * as wire from "tarmac-as/assembly/wire";
@@ -291,7 +292,7 @@ export function speaksProtobuf(): bool {
  */
 // @ts-ignore: decorator
 @inline export function fieldInt(min: i32, max: i32, fallback: i32, problem: string): i32 {
-  return protobuf() ? <i32>proto.fieldInt(min, max, fallback, problem) : json.fieldInt(min, max, fallback, problem);
+  return protobuf() ? <i32>proto.fieldInt(min, max, fallback, problem, true) : json.fieldInt(min, max, fallback, problem);
 }
 
 
