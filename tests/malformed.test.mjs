@@ -7,6 +7,7 @@ import { Kind, decode } from "./probe.mjs";
 import { CapsOp, capsRequest, httpCallRequest } from "./caps.mjs";
 import { MESSAGES } from "../scripts/messages.mjs";
 import { INVALID_UTF8, VALID_UTF8_EDGES, LEADING_ZEROS, ZERO_NUMBERS } from "./fuzz/bad-text.mjs";
+import { protoGuests, askProto } from "./fuzz/proto-hostile.mjs";
 
 const S = `"status":{"code":200,"status":"OK"}`;
 
@@ -225,3 +226,100 @@ test("overlong, surrogate, above-U+10FFFF and cut-short UTF-8 in any string of a
 });
 
 const pick = (r) => [r.kind, r.message];
+
+// ---- The protobuf wire: the guests built for protobuf (tests/fuzz/proto-hostile.mjs) ----------
+
+const hex = (s) => Buffer.from(s.replace(/ /g, ""), "hex");
+const PB_OK = hex("0a 07 08c801 12024f4b"); // Status { code: 200, status: "OK" }
+const pbWith = (s) => Buffer.concat([PB_OK, hex(s)]);
+const badUtf8 = INVALID_UTF8["overlong '/' in 2 bytes (C0 AF)"];
+
+// Replies no protobuf reply may be: each is refused whatever the operation.
+const MALFORMED_PROTO = {
+  "empty": Buffer.alloc(0),
+  "a JSON reply ('{' is a group's start)": Buffer.from(`{"status":{"code":200,"status":"OK"},"data":"aGk="}`),
+  "a tag alone": hex("0a"),
+  "the Status's length past the end": hex("0a 09 08c801"),
+  "a 4 GiB length": hex("0a ffffffff0f 08c801"),
+  "a varint cut short": hex("0a 02 08c8"),
+  "an 11-byte varint": hex("0a 0c 08 c8818080808080808080 00"),
+  "a varint's 10th byte over 1": hex("0a 0b 08 c881808080808080 8002"),
+  "field number 0": pbWith("02 00"),
+  "field number 2^29": pbWith("8080808010 00"),
+  "a group": pbWith("4b 4801 4c"),
+  "an end group alone": pbWith("4c"),
+  "wire type 6": pbWith("4e 00"),
+  "wire type 7": pbWith("4f 00"),
+  "the Status as a fixed32": hex("0d c8000000"),
+  "the Status's code as a fixed32": hex("0a 05 0d c8000000"),
+  "the Status's text as a varint": hex("0a 05 08c801 1001"),
+  "garbage inside the Status": hex("0a 03 ffffff"),
+  "a Status text that is not UTF-8": Buffer.concat([hex("0a 07 08c801 1203 4f"), Buffer.from(badUtf8)]),
+  "no status": hex("2202 6869"),
+  "status code 0": hex("0a 02 0800"),
+  "status code 99": hex("0a 02 0863"),
+  "status code 600": hex("0a 03 08d804"),
+  "status code -1": hex("0a 0b 08 ffffffffffffffffff01"),
+  "a valid reply, then a byte": pbWith("ff"),
+};
+
+// Replies refused for one operation (its own fields malformed).
+const MALFORMED_PROTO_FOR = {
+  get: { "data as a varint": pbWith("1005"), "data as a fixed64": pbWith("11 0102030405060708"), "data past the end": pbWith("12 05 6869") },
+  keys: { "a key as a varint": pbWith("1001"), "a key that is not UTF-8": Buffer.concat([pbWith("12 03 61"), Buffer.from(badUtf8)]), "a key past the end": pbWith("12 09 61") },
+  http: {
+    "the upstream code as bytes": pbWith("12 01 00"), "an upstream code of 1000": pbWith("10 e807"), "a negative upstream code": pbWith("10 ffffffffffffffffff01"),
+    "a header entry of garbage": pbWith("1a 03 ffffff"), "a header name as a varint": pbWith("1a 02 0801"), "a header name that is not UTF-8": Buffer.concat([pbWith("1a 04 0a 02"), Buffer.from(badUtf8)]),
+    "a Header's values as a varint": pbWith("1a 07 0a0161 1202 0801"), "the body as a varint": pbWith("2001"),
+  },
+  query: { "a column that is not UTF-8": Buffer.concat([pbWith("22 02"), Buffer.from(badUtf8)]), "the rows as a varint": pbWith("2801"), "rows that are not JSON": pbWith("2a 02 5b7b"), "rows of numbers": pbWith("2a 03 5b315d") },
+  exec: { "rows affected as a fixed64": pbWith("19 0100000000000000"), "the insert id as bytes": pbWith("12 01 01") },
+};
+
+async function expectInvalidProto(operation, bodies, { ok = true } = {}) {
+  const guests = await protobufGuests;
+  for (const [name, body] of Object.entries(bodies)) {
+    if (!ok && body.length === 0) continue; // an empty failed reply is the host's failure, not a reply
+    const r = askProto(guests, operation, { ok, error: ok ? "" : "failed", body });
+    assert.equal(r.trap, undefined, `${operation}: ${name}: the guest trapped`);
+    assert.equal(r.kind, Kind.InvalidResponse, `${operation}: ${name} -> ${r.kind} ${r.message}`);
+    assert.ok(r.recovered, `${operation}: ${name}: the next call on the instance succeeds`);
+  }
+}
+const protobufGuests = protoGuests();
+
+test("protobuf: cut-short, over-long, misnumbered, mistyped and group-holding replies, and bad statuses, are invalid responses for every operation", async () => {
+  for (const operation of ["get", "set", "delete", "keys", "query", "exec", "http"]) await expectInvalidProto(operation, MALFORMED_PROTO);
+});
+
+test("protobuf: the same bodies on a failed host call are invalid responses too (not not-found)", async () => {
+  for (const operation of ["get", "delete", "http"]) await expectInvalidProto(operation, MALFORMED_PROTO, { ok: false });
+});
+
+test("protobuf: an operation's own fields of the wrong type, past the end, not UTF-8 or out of range are invalid responses", async () => {
+  for (const [operation, bodies] of Object.entries(MALFORMED_PROTO_FOR)) await expectInvalidProto(operation, bodies);
+});
+
+test("protobuf: invalid UTF-8 of every kind in a status text, a key, a column or a header is an invalid response; UTF-8 at its edges is read", async () => {
+  const guests = await protobufGuests;
+  const str = (tag, seq) => Buffer.concat([hex(tag), Buffer.from([seq.length + 2, 0x61]), Buffer.from(seq), Buffer.from("b")]);
+  for (const [name, seq] of Object.entries(INVALID_UTF8)) {
+    const status = Buffer.concat([hex("0a"), Buffer.from([seq.length + 7]), hex("08c801 12"), Buffer.from([seq.length + 2, 0x61]), Buffer.from(seq), Buffer.from("b")]);
+    for (const [operation, body] of [["set", status], ["keys", Buffer.concat([PB_OK, str("12", seq)])], ["query", Buffer.concat([PB_OK, str("22", seq)])]]) {
+      const r = askProto(guests, operation, { ok: true, error: "", body });
+      assert.deepEqual([r.kind, r.recovered], [Kind.InvalidResponse, true], `${operation}: ${name}`);
+    }
+  }
+  for (const [name, seq] of Object.entries(VALID_UTF8_EDGES)) {
+    const r = askProto(guests, "keys", { ok: true, error: "", body: Buffer.concat([PB_OK, str("12", seq)]) });
+    assert.deepEqual(r.value, [`a${Buffer.from(seq).toString()}b`], `keys: ${name}`);
+  }
+});
+
+test("protobuf: a host that announces a body larger than the runtime can hold is an invalid response", async () => {
+  const guests = await protobufGuests;
+  for (const operation of ["get", "keys", "query", "exec", "http"]) {
+    const r = askProto(guests, operation, { ok: true, error: "", body: Buffer.alloc(0), bodyLen: 0x7fffffff });
+    assert.deepEqual([r.kind, r.message, r.recovered], [Kind.InvalidResponse, MESSAGES.E_RESPONSE_TOO_LARGE, true], operation);
+  }
+});
