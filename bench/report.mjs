@@ -40,7 +40,7 @@ export function writeReport(results) {
   const th = results.tarmac_http;
   
   if (th) {
-    lines.push("", "| real Tarmac, one client | raw req/s | sdk req/s | sdk/raw (median) | spread | floor/raw (raw + decoding the value) | sdk/floor | Tarmac CPU per request, raw / floor / sdk |", "|---|---|---|---|---|---|---|---|");
+    lines.push("", "| real Tarmac, one client | raw req/s | sdk req/s | sdk/raw (median) | spread | floor/raw (raw + the value in a block of its own: base64-decoded on JSON, copied on protobuf) | sdk/floor | Tarmac CPU per request, raw / floor / sdk |", "|---|---|---|---|---|---|---|---|");
     for (const [name, r] of Object.entries(th)) {
       const floor = r.floor_ratio === undefined ? "" : `${r.floor_ratio.toFixed(2)} (${r.floor_spread.map((x) => x.toFixed(2)).join("–")})`;
       const toFloor = r.sdk_to_floor === undefined ? "" : r.sdk_to_floor.toFixed(2);
@@ -73,12 +73,15 @@ export function writeReport(results) {
     // Through real Tarmac, one client: the SDK's share of a request (sdk/raw, the median of rounds).
     // Where decoding the value alone (the floor) falls under the goal, the JSON wire bounds it:
     // then the SDK is held to 0.95 of the floor instead.
-    // On the protobuf wire the value travels raw, so the SDK is held to 0.97 at every size.
+    // On the protobuf wire the value travels raw, so the SDK is held to 0.97 at every size; where
+    // copying the value out (a get's floor there) falls under that, to 0.97 of the floor.
     ...(th ? Object.entries(th).map(([name, r]) => {
-      const goal = name.startsWith("protobuf") ? 0.97 : name.startsWith("get") && !name.endsWith(" 16") ? 0.92 : 0.95;
+      const protobuf = name.startsWith("protobuf");
+      const goal = protobuf ? 0.97 : name.startsWith("get") && !name.endsWith(" 16") ? 0.92 : 0.95;
+      const floorGoal = protobuf ? 0.97 : 0.95;
       const measured = `${r.ratio.toFixed(2)} (rounds ${r.spread.map((x) => x.toFixed(2)).join("–")})`;
       if (r.ratio >= goal || r.floor_ratio === undefined || r.floor_ratio >= goal) return [`real Tarmac ${name} B: sdk/raw >= ${goal}`, r.ratio >= goal, measured];
-      return [`real Tarmac ${name} B: sdk/raw >= ${goal}, or sdk/floor >= 0.95 where floor/raw < ${goal}`, r.sdk_to_floor >= 0.95,
+      return [`real Tarmac ${name} B: sdk/raw >= ${goal}, or sdk/floor >= ${floorGoal} where floor/raw < ${goal}`, r.sdk_to_floor >= floorGoal,
         `${measured}; bounded: floor/raw ${r.floor_ratio.toFixed(2)}, sdk/floor ${r.sdk_to_floor.toFixed(2)}`];
     }) : []),
     // One pooled instance: within 32 KiB of the raw guest's when new and after small requests.

@@ -273,6 +273,7 @@ if (process.env.TARMAC_BIN) {
       { name: `protobuf get ${n}`, runs: {
         sdk: { guest: "sdkProtobuf", seed: sdkReq(6, 1, key, value), request: sdkReq(1, 1, key) },
         raw: { guest: "raw", seed: rawReq(1, "set", setProto), request: rawReq(1, "get", getProto) },
+        floor: { guest: "raw", seed: rawReq(1, "set", setProto), request: rawReq(1, "get", getProto, 3) }, // also copies the value out
       } },
       { name: `protobuf set ${n}`, runs: { sdk: { guest: "sdkProtobuf", request: sdkReq(2, 1, key, value) }, raw: { guest: "raw", request: rawReq(1, "set", setProto) } } },
       { name: `get ${n}`, runs: {

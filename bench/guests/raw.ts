@@ -2,6 +2,9 @@
 // benchmark, reading the reply into a reused buffer; nothing parsed or decoded (op 1).
 // Op 2 is the floor the JSON wire sets for a get: also find the reply's "data" string and
 // decode its base64 into a reused buffer, the least any guest must do to have the value.
+// Op 3 is the floor the protobuf wire sets for a get: also find the reply's data field (2) and
+// copy it into a block of its own, the least any guest must do to hand a function a value it
+// may keep.
 // request: [op u8][n u32][operation length u8][operation][request bytes]
 import { decodeBase64To, base64DecodedLength } from "tarmac-as/assembly/base64";
 @external("wapc", "__guest_request") declare function guestRequest(op: usize, payload: usize): void;
@@ -43,6 +46,40 @@ function decodeData(len: usize): bool {
   return decodeBase64To(start, stop - start, value);
 }
 
+// A varint at `p`, its end in `varintEnd`.
+let varintEnd: usize = 0;
+function readVarint(p: usize): u64 {
+  let v: u64 = 0;
+  let shift: u64 = 0;
+  for (;;) {
+    const b = load<u8>(p++);
+    v |= <u64>(b & 0x7f) << shift;
+    if (b < 0x80) break;
+    shift += 7;
+  }
+  varintEnd = p;
+  return v;
+}
+
+// Copies field 2 (bytes) of the protobuf reply of `len` bytes into a new block; false if none.
+function copyData(len: usize): bool {
+  const end = reply + len;
+  let p = reply;
+  while (p < end) {
+    const tag = readVarint(p);
+    const n = <usize>readVarint(varintEnd);
+    p = varintEnd;
+    if (tag == 0x12) {
+      const own = heap.alloc(n);
+      memory.copy(own, p, n);
+      heap.free(own);
+      return true;
+    }
+    p += n;
+  }
+  return false;
+}
+
 export function __guest_call(opLen: usize, payloadLen: usize): bool {
   const op = heap.alloc(opLen);
   const req = heap.alloc(payloadLen);
@@ -59,6 +96,7 @@ export function __guest_call(opLen: usize, payloadLen: usize): bool {
     if (len > replyCap) { if (reply) heap.free(reply); reply = heap.alloc(len); replyCap = len; }
     hostResponse(reply);
     if (load<u8>(req) == 2 && !decodeData(len)) unreachable();
+    if (load<u8>(req) == 3 && !copyData(len)) unreachable();
   }
   heap.free(op);
   heap.free(req);

@@ -47,7 +47,7 @@ export function parse(bytes) {
       if (c >= 0xc2 && c <= 0xdf) n = 2; else if (c >= 0xe0 && c <= 0xef) n = 3; else if (c >= 0xf0 && c <= 0xf4) n = 4; else fail();
       if (p + n > bytes.length) fail();
       let s;
-      try { s = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(p, p + n)); } catch { fail(); }
+      try { s = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(p, p + n)); } catch { fail(); }
       for (let i = 0; i < s.length; i++) units.push(s.charCodeAt(i));
       p += n;
     }
@@ -326,7 +326,7 @@ function lossyUtf8(b) {
     if (c < 0x80) { out += String.fromCharCode(c); i++; continue; }
     if (c >= 0xc2 && c <= 0xdf) n = 2; else if (c >= 0xe0 && c <= 0xef) n = 3; else if (c >= 0xf0 && c <= 0xf4) n = 4;
     let s = null;
-    if (n && i + n <= b.length) { try { s = new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(i, i + n)); } catch { s = null; } }
+    if (n && i + n <= b.length) { try { s = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(b.subarray(i, i + n)); } catch { s = null; } }
     if (s === null || s.length === 0) { out += "\ufffd"; i++; continue; }
     out += s; i += n;
   }
