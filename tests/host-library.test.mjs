@@ -193,3 +193,10 @@ test("TestHost answers sql.exec from canned `exec` on the main profile, and as v
   assert.deepEqual(execResult(old.rest), { rowsAffected: 0, lastInsertId: 0, hasRowsAffected: false, hasLastInsertId: false }, "no counts claimed");
   assert.deepEqual(seen, ["exec DELETE FROM t", "query DELETE FROM t"]);
 });
+
+test("each pooled instance learns on its own that v0.10.0 has no sql exec: Tarmac's pool hands requests to its instances in turn", async () => {
+  const { capsRequest, CapsOp } = await import("./caps.mjs");
+  const fn = await new TestHost({ profile: "v0.10.0", sql: { rows: () => [] } }).load(guests.caps, { pool: 2 });
+  const calls = [1, 2, 3, 4].map(() => fn.call(capsRequest(CapsOp.SQL_EXEC, "DELETE FROM t")).calls.map((c) => c.operation).join(","));
+  assert.deepEqual(calls, ["exec,query", "exec,query", "query", "query"], "one `callback not found` per instance, then query alone");
+});
