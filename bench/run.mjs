@@ -275,7 +275,11 @@ if (process.env.TARMAC_BIN) {
         raw: { guest: "raw", seed: rawReq(1, "set", setProto), request: rawReq(1, "get", getProto) },
         floor: { guest: "raw", seed: rawReq(1, "set", setProto), request: rawReq(1, "get", getProto, 3) }, // also copies the value out
       } },
-      { name: `protobuf set ${n}`, runs: { sdk: { guest: "sdkProtobuf", request: sdkReq(2, 1, key, value) }, raw: { guest: "raw", request: rawReq(1, "set", setProto) } } },
+      { name: `protobuf set ${n}`, runs: {
+        sdk: { guest: "sdkProtobuf", request: sdkReq(2, 1, key, value) },
+        raw: { guest: "raw", request: rawReq(1, "set", setProto) },
+        floor: { guest: "raw", request: rawReq(1, "set", setProto, 4) }, // also copies the message into a buffer of its own
+      } },
       { name: `get ${n}`, runs: {
         sdk: { guest: "sdk", seed: sdkReq(6, 1, key, value), request: sdkReq(1, 1, key) },
         raw: { guest: "raw", seed: rawReq(1, "set", setJson), request: rawReq(1, "get", getJson) },

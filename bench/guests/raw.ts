@@ -4,7 +4,8 @@
 // decode its base64 into a reused buffer, the least any guest must do to have the value.
 // Op 3 is the floor the protobuf wire sets for a get: also find the reply's data field (2) and
 // copy it into a block of its own, the least any guest must do to hand a function a value it
-// may keep.
+// may keep. Op 4 is the floor for a set: copy the request (the message with the value) into a
+// buffer before the call, as any guest must put a value it holds into a message.
 // request: [op u8][n u32][operation length u8][operation][request bytes]
 import { decodeBase64To, base64DecodedLength } from "tarmac-as/assembly/base64";
 @external("wapc", "__guest_request") declare function guestRequest(op: usize, payload: usize): void;
@@ -90,8 +91,14 @@ export function __guest_call(opLen: usize, payloadLen: usize): bool {
   const body = name + nameLen;
   const bodyLen = payloadLen - 6 - nameLen;
   const names = memory.data<u8>([116, 97, 114, 109, 97, 99, 107, 118, 115, 116, 111, 114, 101]); // "tarmac" "kvstore"
+  let payload = body;
+  if (load<u8>(req) == 4) {
+    if (bodyLen > valueCap) { if (value) heap.free(value); value = heap.alloc(bodyLen); valueCap = bodyLen; }
+    payload = value;
+  }
   for (let i: u32 = 0; i < n; i++) {
-    hostCall(names, 6, names + 6, 7, name, nameLen, body, bodyLen);
+    if (payload != body) memory.copy(payload, body, bodyLen);
+    hostCall(names, 6, names + 6, 7, name, nameLen, payload, bodyLen);
     const len = hostResponseLen();
     if (len > replyCap) { if (reply) heap.free(reply); reply = heap.alloc(len); replyCap = len; }
     hostResponse(reply);
