@@ -12,6 +12,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { TestHost } from "../host/index.mjs";
 import { FileStore } from "../host/file-store.mjs";
+import { RedisStore } from "../host/engine/redis-store.mjs";
 
 const { config, profile, kv, seed, sql, debug, trace } = workerData;
 const post = (message) => parentPort.postMessage(message);
@@ -107,6 +108,7 @@ async function runInit() {
 async function start() {
   try {
     if (kv.enabled && kv.type === "file") store = new FileStore(kv.file);
+    if (kv.enabled && kv.type === "redis") store = new RedisStore(kv.redis);
     const entries = kv.enabled && !store ? Object.fromEntries(seed ?? []) : {};
     host = new TestHost({
       profile,

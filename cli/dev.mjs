@@ -460,7 +460,7 @@ class DevServer {
       const addr = await this.listen();
       this.watch();
       const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-      const kv = !this.settings.kv.enabled ? "off" : this.settings.kv.type === "file" ? `in ${relative(process.cwd(), this.settings.kv.file) || this.settings.kv.file}` : "in memory";
+      const kv = !this.settings.kv.enabled ? "off" : this.settings.kv.type === "file" ? `in ${relative(process.cwd(), this.settings.kv.file) || this.settings.kv.file}` : this.settings.kv.type === "redis" ? `on Redis ${this.settings.kv.redis.server}` : "in memory";
       say(`functions: ${started.functions.map((f) => `${f} (pool ${this.config.functions.get(f).pool})`).join(", ")}`);
       say(`listening on http://${host}:${addr.port} (as Tarmac ${this.profile}; key:value ${kv}${this.settings.sql ? `; SQL ${this.settings.sql.driver}` : ""})`);
     } catch (e) {

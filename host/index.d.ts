@@ -44,6 +44,13 @@ export interface TestHostOptions {
 }
 
 /** Clocks a test moves by hand: realtime from `realtime`, monotonic from `uptime` (nanoseconds), both moved by `advance`. */
+/** A key:value store on a real Redis server (needs the `redis` package), answering as Tarmac's Redis backend does: `keys` of an empty store is []. */
+export declare class RedisStore {
+  constructor(options: { server: string; password?: string; database?: number });
+  /** Stops the worker thread that talks to Redis. */
+  close(): void;
+}
+
 export declare class ManualClock {
   constructor(options?: { realtime?: bigint; uptime?: bigint });
   /** Moves every clock on by `ms` milliseconds. */

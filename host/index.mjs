@@ -15,6 +15,8 @@ const { rowsJSON } = await import("../host/engine/sql-rows.mjs");
 const { HOST_ANSWERS } = await import("../spec/capabilities.mjs");
 
 export { ManualClock };
+/** A key:value store on a real Redis server, as Tarmac's Redis backend: `new TestHost({ store: new RedisStore({ server: "127.0.0.1:6379" }) })`. */
+export { RedisStore } from "./engine/redis-store.mjs";
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
 

@@ -27,7 +27,7 @@ export function splitHostPort(addr) {
 /**
  * The settings Tarmac reads from APP_* variables, with this command's defaults (a key:value store
  * in memory, loopback on port 8080). `port` (the --port option) overrides APP_LISTEN_ADDR's port.
- * Returns { listen: { host, port }, kv: { enabled, type: "in-memory"|"file", file }, sql: null |
+ * Returns { listen: { host, port }, kv: { enabled, type: "in-memory"|"file"|"redis", file, redis }, sql: null |
  * { driver, config }, debug, trace, warnings }. Throws with a clear message on a setting this
  * server cannot honour.
  */
@@ -57,10 +57,15 @@ export function envSettings(env, { port, projectDir, cwd = process.cwd() } = {})
     if (type === "internal" || type === "boltdb") {
       kv.type = "file";
       kv.file = env.APP_BOLTDB_FILENAME ? resolve(cwd, env.APP_BOLTDB_FILENAME) : join(projectDir, ".tarmac-as", "kv.json");
-    } else if (type === "redis" || type === "cassandra") {
-      throw new Error(`APP_KVSTORE_TYPE=${type}: tarmac-as dev keeps the key:value store in memory (in-memory) or in a file (internal); run real Tarmac for ${type}`);
+    } else if (type === "redis") {
+      // A real Redis server, as Tarmac's Redis backend reads its settings.
+      if (!env.APP_REDIS_SERVER) throw new Error("APP_KVSTORE_TYPE=redis needs APP_REDIS_SERVER (host:port of a Redis server)");
+      kv.type = "redis";
+      kv.redis = { server: env.APP_REDIS_SERVER, password: env.APP_REDIS_PASSWORD ?? "", database: Number(env.APP_REDIS_DATABASE ?? 0) || 0 };
+    } else if (type === "cassandra" || type === "nats") {
+      throw new Error(`APP_KVSTORE_TYPE=${type}: tarmac-as dev keeps the key:value store in memory (in-memory), in a file (internal) or on a Redis server (redis); run real Tarmac for ${type}`);
     } else if (type !== "in-memory") {
-      throw new Error(`unknown kvstore specified - ${type} (APP_KVSTORE_TYPE: in-memory, internal or boltdb)`);
+      throw new Error(`unknown kvstore specified - ${type} (APP_KVSTORE_TYPE: in-memory, internal, boltdb or redis)`);
     }
   }
 

@@ -20,7 +20,7 @@ export const sqlRequired = process.env.SQL_SERVERS === "required";
 
 const isRoot = process.getuid?.() === 0;
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
   });
@@ -31,7 +31,7 @@ function executable(path) {
 }
 
 /** The first of `names` found in PATH or then in `dirs` (Debian keeps servers out of a user's PATH). */
-function findProgram(names, dirs = []) {
+export function findProgram(names, dirs = []) {
   const search = [...(process.env.PATH ?? "").split(delimiter).filter(Boolean), ...dirs];
   for (const dir of search) for (const name of names) if (executable(join(dir, name))) return join(dir, name);
   return null;
@@ -87,7 +87,7 @@ async function waitUntilReady({ port, guard, what, log, ready }, ms = 60000) {
  * listens on `port`): { port, config, stop }. Once the server is up, the guard holds nothing of
  * this process's event loop.
  */
-async function serve(what, { command, args, dir, stopSignal, port, config, ready }) {
+export async function serve(what, { command, args, dir, stopSignal, port, config, ready }) {
   const guard = spawn(process.execPath, [new URL("./guard.mjs", import.meta.url).pathname, JSON.stringify({ command, args, dir, stopSignal })],
     { stdio: ["pipe", "ignore", "pipe"] });
   let output = "";
