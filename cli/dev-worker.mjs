@@ -63,7 +63,7 @@ function run(name, payload) {
   // Recorded calls and logs were handed on as they happened; a long session keeps none of them.
   host.calls.length = 0;
   host.logs.length = 0;
-  if (store) {
+  if (store?.flush) {
     try { store.flush(); } catch (e) { post({ type: "log", level: "error", source: "dev", message: `could not write the key:value file ${store.path}: ${e.message}` }); }
   }
   for (const line of hostCallLines(result.calls)) post({ type: "log", level: "debug", source: name, message: line });
@@ -166,7 +166,7 @@ parentPort.on("message", async (m) => {
       break;
     case "stop":
       stopTasks();
-      try { store?.flush(); } catch { /* reported after each call already */ }
+      try { store?.flush?.(); } catch { /* reported after each call already */ }
       try { await host?.close(); } catch { /* the I/O worker is gone with this thread anyway */ }
       post({ type: "reply", id: m.id });
       break;

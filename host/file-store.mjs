@@ -6,8 +6,11 @@
 //
 // The file: {"tarmac-as-kv":1,"values":{"<key>":"<UTF-8 text>" | {"base64":"<bytes>"}}}. Text is
 // stored as text when it is valid UTF-8 and survives the round trip; any other value as base64.
-// `flush()` writes it atomically (a temporary file, then a rename) when something changed.
-import { readFileSync, writeFileSync, renameSync, mkdirSync, unlinkSync } from "node:fs";
+// `flush()` writes it atomically when something changed: a temporary file, synced to disk, then
+// renamed over the store and the folder synced, so a process killed at any moment (kill -9)
+// leaves either the old file or the new one, never a part of one; `tarmac-as dev` flushes after
+// each call, before it answers, so every acknowledged write is in the file.
+import { readFileSync, renameSync, mkdirSync, unlinkSync, openSync, writeSync, fsyncSync, closeSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { MemoryStore } from "./engine/kvstore.mjs";
 
@@ -33,6 +36,12 @@ function decodeValue(v, key, path) {
   if (typeof v === "string") return Buffer.from(v, "utf8");
   if (v && typeof v === "object" && typeof v.base64 === "string") return Buffer.from(v.base64, "base64");
   throw new Error(`${path}: the value of ${JSON.stringify(key)} is neither text nor {"base64": ...}`);
+}
+
+// Makes a rename in `dir` durable (where the platform lets a folder be synced).
+function syncFolder(dir) {
+  let fd;
+  try { fd = openSync(dir, "r"); fsyncSync(fd); } catch { /* not supported here */ } finally { if (fd !== undefined) closeSync(fd); }
 }
 
 /** Byte order of the keys' UTF-8, as BoltDB's cursor walks them. */
@@ -76,8 +85,15 @@ export class FileStore extends MemoryStore {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
     try {
-      writeFileSync(tmp, JSON.stringify({ [FORMAT]: 1, values }, null, 2) + "\n");
+      const fd = openSync(tmp, "w");
+      try {
+        writeSync(fd, JSON.stringify({ [FORMAT]: 1, values }, null, 2) + "\n");
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.path);
+      syncFolder(dirname(this.path));
     } catch (e) {
       try { unlinkSync(tmp); } catch { /* never written */ }
       throw e;

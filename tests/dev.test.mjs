@@ -208,6 +208,40 @@ test("with APP_KVSTORE_TYPE=internal the store is a JSON file (.tarmac-as/kv.jso
   }
 });
 
+test("with APP_KVSTORE_TYPE=internal, dev killed with SIGKILL while 8 clients are answered keeps every acknowledged write, in a file that still reads", { timeout: 180000 }, async () => {
+  const file = join(project, ".tarmac-as", "kv.json");
+  rmSync(dirname(file), { recursive: true, force: true });
+  const env = { APP_KVSTORE_TYPE: "internal" };
+  let acked = 0;
+  try {
+    const d = await dev(project, { env });
+    let stop = false;
+    const client = async () => {
+      while (!stop) {
+        try {
+          const r = await d.get();
+          const n = Number(/count=(\d+) /.exec(r.text)?.[1] ?? 0);
+          if (n > acked) acked = n;
+        } catch { return; } // the server is gone
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    while (acked < 40) await new Promise((r) => setTimeout(r, 10));
+    d.child.kill("SIGKILL"); // while requests are in flight
+    stop = true;
+    await Promise.all(clients);
+    await d.exited;
+    const saved = JSON.parse(readFileSync(file, "utf8"));
+    assert.ok(Number(saved.values.requests) >= acked, `the file holds ${saved.values.requests} requests; ${acked} were acknowledged`);
+    assert.equal(await serving(dev(project, { env }), async (again) => {
+      const n = Number(/count=(\d+) /.exec((await again.get()).text)[1]);
+      assert.ok(n > acked, `after the restart the count goes on from at least ${acked}: ${n}`);
+    }), 0);
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+});
+
 test("APP_KVSTORE_TYPE=boltdb with APP_BOLTDB_FILENAME keeps the store in that file; APP_ENABLE_KVSTORE=false switches the store off", { timeout: 180000 }, async () => {
   const file = join(work, "elsewhere", "store.json");
   await serving(dev(project, { env: { APP_KVSTORE_TYPE: "boltdb", APP_BOLTDB_FILENAME: file } }), async (d) => {
