@@ -14,6 +14,9 @@ import { CASES, groupOf } from "./contract/cases.mjs";
 import { runCase, testHostTarget } from "./contract/runner.mjs";
 import { redisForTests } from "./servers/stores.mjs";
 import { envSettings } from "../cli/dev-config/environment.mjs";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { startDev, serving, root, scratch } from "./dev-server.mjs";
 
 const { server: redis, skip } = await redisForTests("stores");
 const stores = [];
@@ -65,4 +68,24 @@ test("redis: TestHost takes a RedisStore, and tarmac-as dev reads APP_KVSTORE_TY
   assert.equal(storeOn().get("k").toString(), "from TestHost");
   const settings = envSettings({ APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: redis.server }, { projectDir: "/p" });
   assert.deepEqual(settings.kv, { enabled: true, type: "redis", file: null, redis: { server: redis.server, password: "", database: 0 } });
+});
+
+test("tarmac-as dev with APP_KVSTORE_TYPE=redis keeps kv-counter's count on the Redis server: it survives a restart and any host on the server reads it", { skip, timeout: 240000 }, async () => {
+  const store = storeOn();
+  try { store.delete("kv-counter:requests"); } catch { /* not there */ }
+  // The example as a service of one function on "/" (the examples carry no tarmac.json).
+  const example = join(root, "examples", "kv-counter");
+  const config = join(scratch("tarmac-as-stores-"), "tarmac.json");
+  writeFileSync(config, JSON.stringify({ services: { counter: { name: "counter",
+    functions: { "kv-counter": { filepath: join(example, "build", "kv-counter.wasm"), pool_size: 1 } },
+    routes: [{ type: "http", path: "/", methods: ["GET"], function: "kv-counter" }] } } }));
+  const run = () => startDev(join(root, "bin", "tarmac-as.mjs"), example, { args: ["--config", config], env: { APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: redis.server } });
+  assert.equal(await serving(run(), async (d) => {
+    assert.equal((await d.get()).text, "1");
+    assert.equal((await d.get()).text, "2");
+    assert.match(d.output(), new RegExp(`key:value on Redis ${redis.server.replaceAll(".", "\\.")}`));
+  }), 0);
+  assert.equal(store.get("kv-counter:requests").toString(), "2");
+  assert.equal(await serving(run(), async (d) => { assert.equal((await d.get()).text, "3"); }), 0);
+  store.delete("kv-counter:requests");
 });
