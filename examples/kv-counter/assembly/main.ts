@@ -1,6 +1,9 @@
 // kv-counter: counts its requests in Tarmac's key:value store and answers with the count.
 // The first request finds no counter (NotFound) and starts from zero; a broken store is an
-// error the caller sees as HTTP 500, never a silent reset.
+// error the caller sees as HTTP 500, never a silent reset. The count is exact only for one
+// request at a time: Tarmac has no atomic increment, so requests running at once (pooled
+// instances, several Tarmacs) can read the same count and lose increments (over half of them
+// from 8 clients, `npm run counter-race`); count in SQL where every increment matters.
 import { handle, ok, fail, kv, ErrorKind, Result } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 

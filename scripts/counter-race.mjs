@@ -1,0 +1,53 @@
+// npm run counter-race - TARMAC_BIN=/path/to/tarmac: how many increments a get-then-set counter
+// loses when many requests run at once. Starts Redis (Debian's redis-server) on loopback and a
+// real Tarmac on it with a pool of instances, runs the kv-counter example (each request reads
+// the count, adds one and writes it back) from many keep-alive clients, then compares the count
+// with the requests answered. Tarmac has no atomic increment or compare-and-swap, so two
+// requests that read the same count write the same next one.
+//
+//   --requests N     requests in all (default 4,000)
+//   --clients C      concurrent clients (default 8)
+//   --pool P         APP_WASM_POOL_SIZE (default 100, Tarmac's default)
+//   --store S        redis (default) or in-memory
+import { join } from "node:path";
+import { root } from "./examples.mjs";
+import { startTarmac } from "../bench/tarmac-http.mjs";
+import { startRedis } from "../tests/servers/stores.mjs";
+import { RedisStore } from "../host/engine/redis-store.mjs";
+
+const bin = process.env.TARMAC_BIN;
+if (!bin) {
+  console.log("counter-race: skipped; set TARMAC_BIN to a Tarmac binary to run it");
+  process.exit(0);
+}
+const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : fallback; };
+const total = Number(arg("--requests", 4000));
+const clients = Number(arg("--clients", 8));
+const pool = Number(arg("--pool", 100));
+const storeType = arg("--store", "redis");
+const wasm = join(root, "examples", "kv-counter", "build", "kv-counter.wasm"); // npm run build:examples
+
+const redis = storeType === "redis" ? await startRedis() : null;
+const env = { APP_WASM_POOL_SIZE: String(pool), APP_KVSTORE_TYPE: storeType, ...(redis ? { APP_REDIS_SERVER: redis.server } : {}) };
+const { child, base } = await startTarmac(bin, wasm, env);
+let sent = 0, answered = 0, failed = 0, highest = 0;
+const started = Date.now();
+try {
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (sent < total) {
+      sent++;
+      const r = await fetch(`${base}/`);
+      const text = await r.text();
+      if (r.status !== 200 || !/^\d+$/.test(text)) { failed++; continue; }
+      answered++;
+      highest = Math.max(highest, Number(text));
+    }
+  }));
+} finally {
+  child.kill();
+}
+const stored = redis ? Number(new RedisStore({ server: redis.server }).get("kv-counter:requests").toString()) : highest;
+await redis?.stop();
+const lost = answered - stored;
+console.log(`${answered} increments answered (${failed} failed) by ${clients} clients through a pool of ${pool} on ${storeType} in ${((Date.now() - started) / 1000).toFixed(1)} s: the count is ${stored}, ${lost} increments lost (${((100 * lost) / answered).toFixed(1)}%)`);
+process.exit(0);
