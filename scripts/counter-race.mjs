@@ -12,15 +12,11 @@
 import { join } from "node:path";
 import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
+import { tarmacBin, arg } from "./real-tarmac.mjs";
 import { startRedis } from "../tests/servers/stores.mjs";
 import { RedisStore } from "../host/engine/redis-store.mjs";
 
-const bin = process.env.TARMAC_BIN;
-if (!bin) {
-  console.log("counter-race: skipped; set TARMAC_BIN to a Tarmac binary to run it");
-  process.exit(0);
-}
-const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : fallback; };
+const bin = tarmacBin("counter-race");
 const total = Number(arg("--requests", 4000));
 const clients = Number(arg("--clients", 8));
 const pool = Number(arg("--pool", 100));

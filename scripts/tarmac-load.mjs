@@ -18,15 +18,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
+import { tarmacBin, arg } from "./real-tarmac.mjs";
 import { request, decode, Op, Kind, pattern, respondRequest, retainRequest } from "../tests/probe.mjs";
 import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 
-const bin = process.env.TARMAC_BIN;
-if (!bin) {
-  console.log("tarmac-load: skipped; set TARMAC_BIN to a Tarmac binary to run it");
-  process.exit(0);
-}
-const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : fallback; };
+const bin = tarmacBin("tarmac-load");
 const total = Number(arg("--requests", 200000));
 const concurrency = Number(arg("--concurrency", 8));
 const poolSize = Number(arg("--pool", 2));
