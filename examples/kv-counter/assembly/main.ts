@@ -3,7 +3,7 @@
 // error the caller sees as HTTP 500, never a silent reset. The count is exact only for one
 // request at a time: Tarmac has no atomic increment, so requests running at once (pooled
 // instances, several Tarmacs) can read the same count and lose increments (over half of them
-// from 8 clients, `npm run counter-race`); count in SQL where every increment matters.
+// from 8 clients, `npm run counter-race`); examples/sql-counter counts exactly, in SQL.
 import { handle, ok, fail, kv, ErrorKind, Result } from "tarmac-as/assembly";
 export { __guest_call } from "tarmac-as/assembly";
 
