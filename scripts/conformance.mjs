@@ -21,7 +21,7 @@ import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
 import { CASES, groupOf } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
-import { runCase, toRecording, replay, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL } from "../tests/contract/runner.mjs";
+import { runCase, toRecording, replay, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL, sendRecorded } from "../tests/contract/runner.mjs";
 import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
@@ -189,12 +189,11 @@ if (!bin) {
     try { return await work(http(tarmac.base)); } finally { tarmac.child.kill(); }
   };
   try {
-   // Which Tarmac this is: --as, or how it answers the SDK's first wire probe (main answers it in protobuf).
-   const profile = as ?? await started(wireGuests("json").caps, {}, async (target) => {
-     const probe = Buffer.from("0a034745541205" + "0a01ff1200", "hex"); // method GET, a header named 0xFF (wire.ts's probe)
-     const d = decode((await target.send(capsRequest(CapsOp.RAW_CALL, "tarmac/httpclient/call", probe))).body);
-     const errLen = d.rest.readUInt32LE(2);
-     return d.rest[6 + errLen] === 0x0a ? "main" : "v0.10.0";
+   // Which Tarmac this is: --as, or what the SDK's own wire probe found - the auto build's first
+   // host call probes once on main (answered in protobuf) and twice on v0.10.0.
+   const profile = as ?? await started(wireGuests("auto").probe, {}, async (target) => {
+     const { exchanges } = await sendRecorded(target, request(Op.GET, "k"));
+     return exchanges.filter((e) => e.namespace === "httpclient").length === 1 ? "main" : "v0.10.0";
    });
    console.log(`real Tarmac ${bin}: behaves as ${profile}${as ? " (--as)" : " (learnt from the wire probe)"}`);
    for (const wire of wires) {

@@ -4,7 +4,8 @@
 // compared as bytes where they are fixed and field by field where Go's map order is random.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TarmacHost, CallbackError } from "../host/engine/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
+import { route as call } from "./router.mjs";
 import { TestHost } from "../host/index.mjs";
 import { parseProto } from "../host/engine/protowire.mjs";
 import { HOST_ANSWERS } from "../spec/capabilities.mjs";
@@ -26,15 +27,6 @@ function pb(...fields) {
 const STATUS_OK = [1, [[1, 200], [2, "OK"]]];
 const statusOf = (code, text) => [1, [[1, code], [2, text]]];
 
-/** One host call as Tarmac's router answers it: { ok, body, error }. */
-function call(host, namespace, operation, payload) {
-  try {
-    return { ok: true, body: host.dispatch("tarmac", namespace, operation, payload), error: null };
-  } catch (e) {
-    if (!(e instanceof CallbackError)) throw e;
-    return { ok: false, body: e.body, error: e.message };
-  }
-}
 
 for (const profile of PROFILES) {
   test(`${profile}: kvstore set, get and delete over protobuf answer Status{200, "OK"} and the raw value, no base64`, () => {

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CAPABILITIES, HOST_ANSWERS, operations } from "../spec/capabilities.mjs";
-import { TarmacHost, CallbackError } from "../host/engine/tarmac-host.mjs";
+import { TarmacHost } from "../host/engine/tarmac-host.mjs";
+import { route } from "./router.mjs";
 import { root } from "../scripts/examples.mjs";
 
 const PROFILES = ["v0.10.0", "main"];
@@ -23,15 +24,6 @@ function fullHost(profile) {
   return host;
 }
 
-/** How Tarmac's router answers one call: { ok, body, error }. */
-function route(host, namespace, operation, payload) {
-  try {
-    return { ok: true, body: host.dispatch("tarmac", namespace, operation, payload), error: null };
-  } catch (e) {
-    if (!(e instanceof CallbackError)) throw e;
-    return { ok: false, body: e.body, error: e.message };
-  }
-}
 
 const payloadFor = (op) => (op.emptyRequest ? Buffer.alloc(0) : UNREADABLE);
 const operationName = (op) => (op.operation === "*" ? "echo" : op.operation);

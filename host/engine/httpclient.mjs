@@ -54,7 +54,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
  * The request headers Go builds from the decoded map entries: a later entry with the same key
  * replaces an earlier one (a Go map), names are canonicalised as http.Header does, and each
- * value is Set (v0.10.0) or every value Added (main). Values for the I/O worker: name -> [values].
+ * value is Set (v0.10.0) or every value Added (main). For the I/O worker: name -> value, or a
+ * list of values (one header line each).
  */
 function requestHeaders(entries, multi) {
   const map = new Map();
@@ -75,7 +76,7 @@ function requestHeaders(entries, multi) {
 
 // textproto.CanonicalMIMEHeaderKey: unchanged when it holds a byte outside a token (or a space).
 function canonicalKey(k) {
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k)) return k;
+  if (!TOKEN.test(k)) return k;
   return k.toLowerCase().replace(/(^|-)([a-z])/g, (_, d, c) => d + c.toUpperCase());
 }
 
