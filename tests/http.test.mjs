@@ -6,7 +6,7 @@ import { startUpstream } from "./servers/start.mjs";
 import { guests } from "./guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { Kind, decode } from "./probe.mjs";
-import { httpCallRequest } from "./caps.mjs";
+import { httpCallRequest, httpResult } from "./caps.mjs";
 
 let servers, ports, host, guest;
 
@@ -28,15 +28,7 @@ function send(method, url, options = {}) {
   if (!r.ok) throw new Error(r.error);
   const d = decode(r.body);
   if (d.kind !== Kind.OK) return { kind: d.kind, message: d.message };
-  const rest = d.rest;
-  const status = rest.readUInt32LE(0);
-  const out = {};
-  let p = 8;
-  for (let i = rest.readUInt32LE(4); i > 0; i--) {
-    const nl = rest.readUInt32LE(p); const n = rest.subarray(p + 4, p + 4 + nl).toString(); p += 4 + nl;
-    const vl = rest.readUInt32LE(p); out[n] = rest.subarray(p + 4, p + 4 + vl).toString(); p += 4 + vl;
-  }
-  return { kind: Kind.OK, status, headers: out, body: rest.subarray(p) };
+  return { kind: Kind.OK, ...httpResult(d.rest) };
 }
 const http = (path) => `http://127.0.0.1:${ports.http}${path}`;
 const https = (path) => `https://127.0.0.1:${ports.https}${path}`;

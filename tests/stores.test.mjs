@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
 import { RedisStore, TestHost } from "../host/index.mjs";
 import { WIRE_NAMES, wireGuests } from "./guests.mjs";
-import { Probe, Kind } from "./probe.mjs";
+import { Probe, Kind, Op, request } from "./probe.mjs";
 import { CASES, groupOf } from "./contract/cases.mjs";
 import { runCase, testHostTarget } from "./contract/runner.mjs";
 import { redisForTests } from "./servers/stores.mjs";
@@ -64,7 +64,7 @@ test("redis gone: set, get and delete are HostFailure with hord's words (the get
 test("redis: TestHost takes a RedisStore, and tarmac-as dev reads APP_KVSTORE_TYPE=redis with APP_REDIS_SERVER", { skip }, async () => {
   const host = new TestHost({ store: storeOn() });
   const fn = await host.load(wireGuests("json").probe);
-  assert.equal(fn.call(Buffer.concat([Buffer.from([2, 1, 0, 0, 0]), Buffer.from("k", "utf16le"), Buffer.from("from TestHost")])).status, 200);
+  assert.equal(fn.call(request(Op.SET, "k", Buffer.from("from TestHost"))).status, 200);
   assert.equal(storeOn().get("k").toString(), "from TestHost");
   const settings = envSettings({ APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: redis.server }, { projectDir: "/p" });
   assert.deepEqual(settings.kv, { enabled: true, type: "redis", file: null, redis: { server: redis.server, password: "", database: 0 } });
