@@ -12,7 +12,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { TestHost } from "../host/index.mjs";
 import { FileStore } from "../host/file-store.mjs";
-import { RedisStore } from "../host/engine/redis-store.mjs";
+import { RedisStore, NatsStore } from "../host/engine/server-stores.mjs";
+import { CassandraStore } from "../host/engine/model-stores.mjs";
 
 const { config, profile, kv, seed, sql, debug, trace } = workerData;
 const post = (message) => parentPort.postMessage(message);
@@ -109,6 +110,8 @@ async function start() {
   try {
     if (kv.enabled && kv.type === "file") store = new FileStore(kv.file);
     if (kv.enabled && kv.type === "redis") store = new RedisStore(kv.redis);
+    if (kv.enabled && kv.type === "nats") store = new NatsStore(kv.nats);
+    if (kv.enabled && kv.type === "cassandra") store = new CassandraStore();
     const entries = kv.enabled && !store ? Object.fromEntries(seed ?? []) : {};
     host = new TestHost({
       profile,

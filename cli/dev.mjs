@@ -52,6 +52,17 @@ function sniff(body) {
 }
 
 /** One worker thread with its TestHost: requests by id, answers by message. */
+
+/** Where the key:value store is, for the start-up line: "in memory", "on Redis 127.0.0.1:6379"... */
+function kvWhere(kv) {
+  if (!kv.enabled) return "off";
+  if (kv.type === "file") return `in ${relative(process.cwd(), kv.file) || kv.file}`;
+  if (kv.type === "redis") return `on Redis ${kv.redis.server || `${kv.redis.master} via Sentinel ${kv.redis.sentinels.join(" ")}`}`;
+  if (kv.type === "nats") return `on NATS ${kv.nats.servers.join(" ")} bucket ${kv.nats.bucket}`;
+  if (kv.type === "cassandra") return "in memory, as Cassandra answers";
+  return "in memory";
+}
+
 class FunctionWorker {
   constructor(dev, config, seed) {
     this.dev = dev;
@@ -460,7 +471,7 @@ class DevServer {
       const addr = await this.listen();
       this.watch();
       const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-      const kv = !this.settings.kv.enabled ? "off" : this.settings.kv.type === "file" ? `in ${relative(process.cwd(), this.settings.kv.file) || this.settings.kv.file}` : this.settings.kv.type === "redis" ? `on Redis ${this.settings.kv.redis.server}` : "in memory";
+      const kv = kvWhere(this.settings.kv);
       say(`functions: ${started.functions.map((f) => `${f} (pool ${this.config.functions.get(f).pool})`).join(", ")}`);
       say(`listening on http://${host}:${addr.port} (as Tarmac ${this.profile}; key:value ${kv}${this.settings.sql ? `; SQL ${this.settings.sql.driver}` : ""})`);
     } catch (e) {

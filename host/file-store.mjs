@@ -12,7 +12,7 @@
 // each call, before it answers, so every acknowledged write is in the file.
 import { readFileSync, renameSync, mkdirSync, unlinkSync, openSync, writeSync, fsyncSync, closeSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
-import { MemoryStore } from "./engine/kvstore.mjs";
+import { BoltStore } from "./engine/model-stores.mjs";
 
 const FORMAT = "tarmac-as-kv";
 
@@ -47,7 +47,7 @@ function syncFolder(dir) {
 /** Byte order of the keys' UTF-8, as BoltDB's cursor walks them. */
 const byteOrder = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 
-export class FileStore extends MemoryStore {
+export class FileStore extends BoltStore {
   /**
    * Opens (or, on the first flush, creates) the store at `path`. An empty file counts as an empty
    * store (Tarmac creates one before opening it); any other file that is not such a store is an
@@ -70,9 +70,7 @@ export class FileStore extends MemoryStore {
     this.map.changed = false;
   }
 
-  // get, set and delete are MemoryStore's (hord's rules), on the tracked map.
-
-  keys() { return super.keys()?.sort(byteOrder) ?? null; }
+  // get, set, delete and keys are BoltStore's (hord's and bbolt's rules), on the tracked map.
 
   /** True when the store changed since it was opened or last written. */
   get dirty() { return Boolean(this.map.changed); }

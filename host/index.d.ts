@@ -22,8 +22,8 @@ export interface TestHostOptions {
   profile?: "v0.10.0" | "main";
   /** Initial key:value entries; `false` switches the store off. */
   kv?: Record<string, string | Uint8Array> | false;
-  /** A store to use instead of one in memory (the shape of the file store `tarmac-as dev` uses). */
-  store?: unknown;
+  /** A store to use instead of one in memory: a RedisStore, NatsStore, BoltStore, CassandraStore or MemoryStore (below). */
+  store?: KeyValueStore;
   /** Upstreams answered in JavaScript: a function, or routes keyed "METHOD url" or "url". */
   http?: ((request: HttpRouteRequest) => HttpRouteResponse | undefined | null) | Record<string, HttpRoute>;
   /** Make real requests for what no route answers (default true); false fails them as unreachable. */
@@ -43,13 +43,43 @@ export interface TestHostOptions {
   clock?: ManualClock;
 }
 
-/** Clocks a test moves by hand: realtime from `realtime`, monotonic from `uptime` (nanoseconds), both moved by `advance`. */
-/** A key:value store on a real Redis server (needs the `redis` package), answering as Tarmac's Redis backend does: `keys` of an empty store is []. */
-export declare class RedisStore {
-  constructor(options: { server: string; password?: string; database?: number });
+/** What a TestHost keeps its key:value data in (`new TestHost({ store })`): one of the stores below. */
+export interface KeyValueStore {
+  get(key: string): Buffer;
+  set(key: string, value: Uint8Array): void;
+  delete(key: string): void;
+  keys(): string[] | null;
+}
+
+/** Tarmac's in-memory backend (the default): any key and value, `keys` of an empty store is null. */
+export declare class MemoryStore implements KeyValueStore {
+  constructor();
+  get(key: string): Buffer; set(key: string, value: Uint8Array): void; delete(key: string): void; keys(): string[] | null;
+}
+
+/** A model of Tarmac's BoltDB backend: keys up to 32,768 bytes ("key too large"), keys in byte order, `keys` of an empty store is null. */
+export declare class BoltStore extends MemoryStore {}
+
+/** A model of Tarmac's Cassandra backend: keys up to 65,535 bytes, a value up to about 16 MiB, keys in token (Murmur3) order, `keys` of an empty store is null. */
+export declare class CassandraStore extends MemoryStore {}
+
+/** A key:value store on a real Redis server, alone or found through Sentinel (needs the `redis` package), answering as Tarmac's Redis backend does: `keys` of an empty store is []. */
+export declare class RedisStore implements KeyValueStore {
+  constructor(options: { server?: string; sentinels?: string[]; master?: string; password?: string; database?: number });
+  get(key: string): Buffer; set(key: string, value: Uint8Array): void; delete(key: string): void; keys(): string[];
   /** Stops the worker thread that talks to Redis. */
   close(): void;
 }
+
+/** A key:value store on a real NATS JetStream bucket, one server or a cluster (needs the `nats` package), answering as Tarmac's NATS backend (`main`) does: keys only of `-/_=.a-zA-Z0-9` ("nats: invalid key"), a value up to the server's max payload (1 MiB by default), `keys` of an empty store is []. */
+export declare class NatsStore implements KeyValueStore {
+  constructor(options: { servers: string[]; bucket?: string });
+  get(key: string): Buffer; set(key: string, value: Uint8Array): void; delete(key: string): void; keys(): string[];
+  /** Stops the worker thread that talks to NATS. */
+  close(): void;
+}
+
+/** Clocks a test moves by hand: realtime from `realtime`, monotonic from `uptime` (nanoseconds), both moved by `advance`. */
 
 export declare class ManualClock {
   constructor(options?: { realtime?: bigint; uptime?: bigint });

@@ -15,8 +15,14 @@ const { rowsJSON } = await import("../host/engine/sql-rows.mjs");
 const { HOST_ANSWERS } = await import("../spec/capabilities.mjs");
 
 export { ManualClock };
-/** A key:value store on a real Redis server, as Tarmac's Redis backend: `new TestHost({ store: new RedisStore({ server: "127.0.0.1:6379" }) })`. */
-export { RedisStore } from "./engine/redis-store.mjs";
+/**
+ * Key:value stores as each of Tarmac's backends answers: `new TestHost({ store: new RedisStore({
+ * server: "127.0.0.1:6379" }) })`. Redis and NATS run on a real server; BoltDB and Cassandra are
+ * models of hord's drivers (their limits, key order and texts); MemoryStore is the default.
+ */
+export { RedisStore, NatsStore } from "./engine/server-stores.mjs";
+export { BoltStore, CassandraStore } from "./engine/model-stores.mjs";
+export { MemoryStore };
 
 const toBuffer = (v) => (v == null ? Buffer.alloc(0) : Buffer.isBuffer(v) ? v : typeof v === "string" ? Buffer.from(v) : Buffer.from(v));
 

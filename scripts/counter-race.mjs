@@ -16,7 +16,7 @@ import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
 import { tarmacBin, arg } from "./real-tarmac.mjs";
 import { startRedis } from "../tests/servers/stores.mjs";
-import { RedisStore } from "../host/engine/redis-store.mjs";
+import { RedisStore } from "../host/engine/server-stores.mjs";
 import { startPostgres } from "../tests/servers/databases.mjs";
 
 const bin = tarmacBin("counter-race");

@@ -24,12 +24,15 @@ export function splitHostPort(addr) {
   return { host: m[1].replace(/^\[|\]$/g, ""), port: m[2] === "" ? 0 : Number(m[2]) };
 }
 
+// A list setting as Tarmac's viper reads one from the environment: words separated by spaces.
+const words = (v) => (v ?? "").split(/\s+/).filter(Boolean);
+
 /**
  * The settings Tarmac reads from APP_* variables, with this command's defaults (a key:value store
  * in memory, loopback on port 8080). `port` (the --port option) overrides APP_LISTEN_ADDR's port.
- * Returns { listen: { host, port }, kv: { enabled, type: "in-memory"|"file"|"redis", file, redis }, sql: null |
- * { driver, config }, debug, trace, warnings }. Throws with a clear message on a setting this
- * server cannot honour.
+ * Returns { listen: { host, port }, kv: { enabled, type: "in-memory"|"file"|"redis"|"nats"|
+ * "cassandra", file, redis, nats }, sql: null | { driver, config }, debug, trace, warnings }.
+ * Throws with a clear message on a setting this server cannot honour.
  */
 export function envSettings(env, { port, projectDir, cwd = process.cwd() } = {}) {
   const warnings = [];
@@ -58,14 +61,23 @@ export function envSettings(env, { port, projectDir, cwd = process.cwd() } = {})
       kv.type = "file";
       kv.file = env.APP_BOLTDB_FILENAME ? resolve(cwd, env.APP_BOLTDB_FILENAME) : join(projectDir, ".tarmac-as", "kv.json");
     } else if (type === "redis") {
-      // A real Redis server, as Tarmac's Redis backend reads its settings.
-      if (!env.APP_REDIS_SERVER) throw new Error("APP_KVSTORE_TYPE=redis needs APP_REDIS_SERVER (host:port of a Redis server)");
+      // A real Redis server, or the master Sentinel names, as Tarmac's Redis backend reads its
+      // settings (a list setting is words separated by spaces, as Tarmac's viper reads it).
+      const sentinels = words(env.APP_REDIS_SENTINEL_SERVERS);
+      if (!env.APP_REDIS_SERVER && !sentinels.length) throw new Error("APP_KVSTORE_TYPE=redis needs APP_REDIS_SERVER (host:port of a Redis server) or APP_REDIS_SENTINEL_SERVERS with APP_REDIS_SENTINEL_MASTER");
+      if (sentinels.length && !env.APP_REDIS_SENTINEL_MASTER) throw new Error("APP_REDIS_SENTINEL_SERVERS needs APP_REDIS_SENTINEL_MASTER: if using Sentinel the Redis Master must be defined");
       kv.type = "redis";
-      kv.redis = { server: env.APP_REDIS_SERVER, password: env.APP_REDIS_PASSWORD ?? "", database: Number(env.APP_REDIS_DATABASE ?? 0) || 0 };
-    } else if (type === "cassandra" || type === "nats") {
-      throw new Error(`APP_KVSTORE_TYPE=${type}: tarmac-as dev keeps the key:value store in memory (in-memory), in a file (internal) or on a Redis server (redis); run real Tarmac for ${type}`);
+      kv.redis = { server: env.APP_REDIS_SERVER ?? "", sentinels, master: env.APP_REDIS_SENTINEL_MASTER ?? "", password: env.APP_REDIS_PASSWORD ?? "", database: Number(env.APP_REDIS_DATABASE ?? 0) || 0 };
+    } else if (type === "nats") {
+      // NATS JetStream key:value (Tarmac's main): APP_NATS_URL (Tarmac's default
+      // nats://localhost:4222) and any APP_NATS_SERVERS, in bucket APP_NATS_BUCKET ("tarmac").
+      kv.type = "nats";
+      kv.nats = { servers: [env.APP_NATS_URL || "nats://localhost:4222", ...words(env.APP_NATS_SERVERS)], bucket: env.APP_NATS_BUCKET || "tarmac" };
+    } else if (type === "cassandra") {
+      kv.type = "cassandra";
+      warnings.push("APP_KVSTORE_TYPE=cassandra: tarmac-as dev runs no Cassandra; it keeps the data in memory with Cassandra's key and value limits and key order (a model of Tarmac's Cassandra backend), not shared and gone when it stops");
     } else if (type !== "in-memory") {
-      throw new Error(`unknown kvstore specified - ${type} (APP_KVSTORE_TYPE: in-memory, internal, boltdb or redis)`);
+      throw new Error(`unknown kvstore specified - ${type} (APP_KVSTORE_TYPE: in-memory, internal, boltdb, redis, nats or cassandra)`);
     }
   }
 

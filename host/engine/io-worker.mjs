@@ -1,11 +1,12 @@
-// The I/O side of SyncBridge: HTTP requests as Go's net/http client would make them, and SQL on
-// a real database. Bodies are raw bytes (they arrive as a Uint8Array): how a reply encodes them
-// is the callback's business.
+// The I/O side of SyncBridge: HTTP requests as Go's net/http client would make them, SQL on a
+// real database, and the key:value stores on a server (store-clients.mjs). Bodies are raw bytes
+// (they arrive as a Uint8Array): how a reply encodes them is the callback's business.
 import { workerData } from "node:worker_threads";
 import http from "node:http";
 import https from "node:https";
 import { gunzipSync } from "node:zlib";
 import { rowsJSON } from "./sql-rows.mjs";
+import { redisCommand, natsCommand } from "./store-clients.mjs";
 
 const { port, flag } = workerData;
 const httpAgent = new http.Agent({ keepAlive: true });
@@ -177,37 +178,7 @@ async function sqlExec({ driver, config, query, pqPositions = false }) {
   }
 }
 
-// A Redis key:value store, as hord's Redis driver (redigo) uses it: GET, SET, DEL, KEYS *.
-// Returns { value } (a Buffer, or null for a missing key), { keys }, {} or { error } in Go's words.
-const redisClients = new Map();
-async function redisCommand({ server, password = "", database = 0, command, key, value }) {
-  const id = `${server}/${database}/${password}`;
-  let c = redisClients.get(id);
-  if (!c) {
-    const { createClient, RESP_TYPES } = await import("redis");
-    const [host, port] = server.split(":");
-    c = createClient({ socket: { host, port: Number(port || 6379), reconnectStrategy: false, connectTimeout: 5000 }, password: password || undefined, database: Number(database) || 0 })
-      .withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
-    // The socket's own error (a refused connection) is the one Go would report.
-    c.on("error", (e) => { c.lastError = e; });
-    redisClients.set(id, c);
-  }
-  try {
-    if (!c.isOpen) await c.connect();
-    if (command === "GET") return { value: await c.get(key) };
-    if (command === "SET") { await c.set(key, Buffer.from(value)); return {}; }
-    if (command === "DEL") { await c.del(key); return {}; }
-    return { keys: (await c.keys("*")).map((k) => k.toString()) };
-  } catch (e) {
-    redisClients.delete(id);
-    try { c.destroy(); } catch { /* never connected */ }
-    const cause = c.lastError ?? e;
-    const refused = [e, cause, ...(cause.errors ?? [])].some((x) => x?.code === "ECONNREFUSED" || /ECONNREFUSED/.test(x?.message ?? ""));
-    return { error: refused ? `dial tcp ${server}: connect: connection refused` : cause.message };
-  }
-}
-
-const kinds = { http: request, sql: sqlQuery, exec: sqlExec, redis: redisCommand };
+const kinds = { http: request, sql: sqlQuery, exec: sqlExec, redis: redisCommand, nats: natsCommand };
 
 port.on("message", async ({ kind, args }) => {
   let result;

@@ -84,8 +84,8 @@ async function waitUntilReady({ port, guard, what, log, ready }, ms = 60000) {
 
 /**
  * Starts `command` under guard.mjs and waits until it is ready (its log matches `ready` and it
- * listens on `port`): { port, config, stop }. Once the server is up, the guard holds nothing of
- * this process's event loop.
+ * listens on `port`): { port, config, stop, kill } (kill: SIGKILL, as a crash). Once the server is
+ * up, the guard holds nothing of this process's event loop.
  */
 export async function serve(what, { command, args, dir, stopSignal, port, config, ready }) {
   const guard = spawn(process.execPath, [new URL("./guard.mjs", import.meta.url).pathname, JSON.stringify({ command, args, dir, stopSignal })],
@@ -99,6 +99,11 @@ export async function serve(what, { command, args, dir, stopSignal, port, config
     guard.stdin.end();
     await exited;
   };
+  const kill = async () => {
+    guard.ref();
+    guard.stdin.end("kill\n");
+    await exited;
+  };
   try {
     await waitUntilReady({ port, guard, what, log: join(dir, "server.log"), ready });
   } catch (e) {
@@ -108,7 +113,7 @@ export async function serve(what, { command, args, dir, stopSignal, port, config
   guard.unref();
   guard.stdin.unref();
   guard.stderr.unref();
-  return { port, config, stop };
+  return { port, config, stop, kill };
 }
 
 const POSTGRES_MISSING = "PostgreSQL not found: install Debian's postgresql package (initdb and postgres, in /usr/lib/postgresql/<version>/bin or PATH)";

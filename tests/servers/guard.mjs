@@ -1,7 +1,7 @@
 // Keeps one server (PostgreSQL or MariaDB) tied to the process that started it. Started by
 // databases.mjs with a JSON spec { command, args, dir, stopSignal } as its only argument, it runs
 // the server with its output in <dir>/server.log, and stops it - then removes <dir> - as soon as
-// its stdin closes: when the tests call stop() or when the process that started it exits, however
+// its stdin closes (at once, with SIGKILL, when it reads "kill"): when the tests call stop() or when the process that started it exits, however
 // it exits (a failed test, an uncaught error, a signal). If the server exits on its own, the end of
 // its log goes to stderr and this process exits with the server's code.
 import { spawn } from "node:child_process";
@@ -30,11 +30,13 @@ server.on("exit", (code, signal) => {
   finish(stopping ? 0 : (code || 1));
 });
 
-function stop() {
+function stop(signal = stopSignal) {
   if (stopping) return;
   stopping = true;
-  server.kill(stopSignal);
+  server.kill(signal);
   setTimeout(() => server.kill("SIGKILL"), 30000).unref(); // a server that ignores its stop signal
 }
-process.stdin.on("end", stop).on("close", stop).on("error", stop).resume();
+// "kill" on stdin stops the server as a crash would (SIGKILL), for tests of a server lost mid-call.
+process.stdin.on("data", (d) => { if (String(d).includes("kill")) stop("SIGKILL"); });
+process.stdin.on("end", () => stop()).on("close", () => stop()).on("error", () => stop());
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
