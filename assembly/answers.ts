@@ -14,6 +14,8 @@
 // | a status without a code, or a code outside 100-599            | InvalidResponse | code   |
 // | status 400                                                    | InvalidInput    | 400    |
 // | status 404 ending in hord's ErrNil, on a get                  | NotFound        | 404    |
+// | status from 400 up ending in a store's refusal of the key or  | InvalidInput    | code   |
+// |   value (HOST_STORE_REJECTIONS), on a key:value get/set/delete |                 |        |
 // | any other status from 400 up                                  | HostFailure     | code   |
 // | status 206 on a call the host failed, where the operation says | success        | 206    |
 // |   so (sql exec: the driver could not count rows or give an id)  |                 |        |
@@ -23,13 +25,15 @@ import { HostReply } from "./host";
 import {
   ErrorKind, TarmacError, E_BAD_STATUS_CODE, E_EMPTY_RESPONSE, E_HOST_FAILED, E_HOST_STATUS_MISMATCH, E_NO_STATUS,
   E_RESPONSE_TOO_LARGE, E_UNAVAILABLE, HOST_CALLBACK_NOT_FOUND, HOST_HORD_NIL, HOST_METRIC_NAME_IN_USE,
-  HOST_INVALID_METRIC_NAME, HOST_INVALID_ACTION,
+  HOST_INVALID_METRIC_NAME, HOST_INVALID_ACTION, HOST_STORE_REJECTIONS, HOST_STORE_REJECTIONS_LENGTH,
 } from "./errors";
 
 /** A rule of `replyError`: a 404 whose text ends in hord's ErrNil is `NotFound` (key:value get). */
 export const NOT_FOUND_ON_404: u32 = 1;
 /** A rule of `replyError`: a 206 is a success even though the host failed the call (sql exec). */
 export const SUCCESS_ON_206: u32 = 2;
+/** A rule of `replyError`: a status ending in a store's refusal (NATS: `nats: invalid key`...) is `InvalidInput` (key:value). */
+export const STORE_REFUSES: u32 = 4;
 
 /**
  * The status a reply carried, as a codec read it, plus what was wrong with the reply's shape.
@@ -82,7 +86,8 @@ export function replyError(reply: HostReply, unreadable: string, st: ReplyStatus
   else if (code >= 400) {
     message = st.text.length ? st.text : reply.error;
     kind = code == 404 && (rules & NOT_FOUND_ON_404) != 0 && endsWithText(message, HOST_HORD_NIL()) ? ErrorKind.NotFound
-      : code == 400 ? ErrorKind.InvalidInput : ErrorKind.HostFailure;
+      : code == 400 || ((rules & STORE_REFUSES) != 0 && endsWithLine(message, HOST_STORE_REJECTIONS(), HOST_STORE_REJECTIONS_LENGTH)) ? ErrorKind.InvalidInput
+      : ErrorKind.HostFailure;
   }
   else if (!reply.ok) {
     if (code == 206 && (rules & SUCCESS_ON_206) != 0) return null;
@@ -155,6 +160,20 @@ export function hostFailure(error: string, capability: string, operation: string
 function endsWithText(s: string, tail: string): bool {
   const n = <usize>tail.length << 1, m = <usize>s.length << 1;
   return n <= m && sameUnits(changetype<usize>(s) + m - n, changetype<usize>(tail), n);
+}
+
+// Whether `s` ends with one of the texts in the `len` bytes at `texts`: ASCII, each written
+// backwards and ended by "\n" (messages.ts), so one pass from the end of `s` compares them.
+function endsWithLine(s: string, texts: usize, len: i32): bool {
+  const end = changetype<usize>(s) + (<usize>s.length << 1);
+  let at = end, same = true;
+  for (let i: usize = 0; i < <usize>len; i++) {
+    const c = load<u8>(texts + i);
+    if (c == 10) { if (same) return true; at = end; same = true; continue; }
+    at -= 2;
+    same = same && at >= changetype<usize>(s) && load<u16>(at) == <u16>c;
+  }
+  return false;
 }
 
 // Whether two strings hold the same text (a small loop instead of String's general comparison).

@@ -4,9 +4,9 @@
 //   export { __guest_call } from "tarmac-as/assembly";
 
 export { __guest_call, handle, Handler, ok, fail, text, bytes, guestError } from "./handler";
-export { kv, KVStore } from "./kv";
+export { kv, KVStore, PortableKVStore } from "./kv";
 export { WIRE, WIRE_JSON, WIRE_PROTOBUF, WIRE_AUTO, speaksProtobuf } from "./wire";
-export { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./limits";
+export { MAX_KEY_LENGTH, MAX_VALUE_BYTES, MAX_PORTABLE_KEY_BYTES } from "./limits";
 export { Result } from "./result";
 export { ErrorKind, TarmacError, errorKindName } from "./errors";
 export { HostReply, HostCall, setHostCall, hostCall, RawReply } from "./host";

@@ -9,7 +9,8 @@ import * as wire from "./wire";
 import { Result } from "./result";
 import { decodeUtf8, isValidUnicode as isValidText, bytes } from "./utf8";
 import { MAX_KEY_LENGTH, MAX_VALUE_BYTES } from "./limits";
-import { ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_UTF8, E_TOO_LARGE } from "./errors";
+import { ErrorKind, TarmacError, E_BAD_KEYS, E_EMPTY_KEY, E_EMPTY_VALUE, E_LONE_SURROGATE, E_NOT_PORTABLE, E_NOT_UTF8, E_TOO_LARGE } from "./errors";
+import { portableKey, naturalKey } from "./portable-keys";
 
 // @ts-ignore: decorator
 @lazy @inline const CAPABILITY: string = "kvstore";
@@ -28,6 +29,20 @@ export class KVStore {
   constructor(public binding: string = "tarmac") {}
 
   /**
+   * This store with portable keys: any key works on every store Tarmac runs on, NATS included
+   * (which holds only `-/_=.a-zA-Z0-9`). Keys that already fit are stored unchanged; others are
+   * stored encoded (`=_` + base64url) and `keys()` gives them back decoded. A key longer than
+   * 3,000 bytes once encoded is InvalidInput. Use it for every access to the data.
+   *
+   * ```ts
+   * const store = kv.portable();
+   * store.setString("user:42", "Ada"); // stored as "=_dXNlcjo0Mg"
+   * store.getString("user:42");        // "Ada"
+   * ```
+   */
+  portable(): PortableKVStore { return new PortableKVStore(this); }
+
+  /**
    * The bytes stored under `key`. A missing key gives an error of kind `NotFound`.
    *
    * ```ts
@@ -42,7 +57,7 @@ export class KVStore {
     wire.request(<usize>key.length, 0);
     wire.text(1, "key", key);
     value = null;
-    const err = wire.readReply(wire.send(this.binding, CAPABILITY, "get"), readValue, CAPABILITY, "get", wire.NOT_FOUND_ON_404);
+    const err = wire.readReply(wire.send(this.binding, CAPABILITY, "get"), readValue, CAPABILITY, "get", wire.NOT_FOUND_ON_404 | wire.STORE_REFUSES);
     const v = value;
     value = null;
     if (err) return Result.err<Uint8Array>(err);
@@ -102,7 +117,7 @@ export class KVStore {
     wire.request(<usize>key.length, len);
     wire.text(1, "key", key);
     wire.data(2, "data", ptr, len);
-    return wire.readReply(wire.send(this.binding, CAPABILITY, "set"), null, CAPABILITY, "set", 0);
+    return wire.readReply(wire.send(this.binding, CAPABILITY, "set"), null, CAPABILITY, "set", wire.STORE_REFUSES);
   }
 
   /**
@@ -117,7 +132,7 @@ export class KVStore {
     if (bad) return bad;
     wire.request(<usize>key.length, 0);
     wire.text(1, "key", key);
-    return wire.readReply(wire.send(this.binding, CAPABILITY, "delete"), null, CAPABILITY, "delete", 0);
+    return wire.readReply(wire.send(this.binding, CAPABILITY, "delete"), null, CAPABILITY, "delete", wire.STORE_REFUSES);
   }
 
   /**
@@ -136,6 +151,64 @@ export class KVStore {
     if (err) return Result.err<string[]>(err);
     return Result.ok<string[]>(list);
   }
+}
+
+/**
+ * A key:value client whose keys every store holds (made by `kv.portable()`): the same
+ * operations as KVStore, each key encoded as portable-keys.ts says before the call.
+ *
+ * ```ts
+ * const users = kv.portable();
+ * const r = users.get("user:42");
+ * ```
+ */
+export class PortableKVStore {
+  constructor(public store: KVStore) {}
+
+  /** As KVStore's `get`. `kv.portable().get("user:42")` */
+  get(key: string): Result<Uint8Array> {
+    const stored = portableOf(key, "get");
+    return stored.isErr ? Result.err<Uint8Array>(stored.error!) : this.store.get(stored.value);
+  }
+
+  /** As KVStore's `getString`. `kv.portable().getString("user:42")` */
+  getString(key: string): Result<string> {
+    const stored = portableOf(key, "get");
+    return stored.isErr ? Result.err<string>(stored.error!) : this.store.getString(stored.value);
+  }
+
+  /** As KVStore's `set`. `kv.portable().set("user:42", Uint8Array.wrap(String.UTF8.encode("Ada")))` */
+  set(key: string, value: Uint8Array): TarmacError | null {
+    const stored = portableOf(key, "set");
+    return stored.isErr ? stored.error : this.store.set(stored.value, value);
+  }
+
+  /** As KVStore's `setString`. `kv.portable().setString("user:42", "Ada")` */
+  setString(key: string, value: string): TarmacError | null {
+    const stored = portableOf(key, "set");
+    return stored.isErr ? stored.error : this.store.setString(stored.value, value);
+  }
+
+  /** As KVStore's `delete`. `kv.portable().delete("user:42")` */
+  delete(key: string): TarmacError | null {
+    const stored = portableOf(key, "delete");
+    return stored.isErr ? stored.error : this.store.delete(stored.value);
+  }
+
+  /** As KVStore's `keys`, each decoded back to the key it was set with. `kv.portable().keys()` */
+  keys(): Result<string[]> {
+    const r = this.store.keys();
+    if (r.isOk) for (let i = 0; i < r.value.length; i++) r.value[i] = naturalKey(r.value[i]);
+    return r;
+  }
+}
+
+// The key as the store holds it, after the checks every key gets (empty, lone surrogate, length).
+function portableOf(key: string, operation: string): Result<string> {
+  const bad = checkKey(key, operation);
+  if (bad) return Result.err<string>(bad);
+  const stored = portableKey(key);
+  return stored === null ? Result.err<string>(invalid(E_NOT_PORTABLE(), operation)) : Result.ok<string>(stored);
 }
 
 /** The default key:value client, on the `tarmac` binding. `kv.get("k")` */

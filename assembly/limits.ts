@@ -4,6 +4,9 @@
 /** The longest key the SDK sends, in UTF-16 units (its request then stays well inside one buffer). */
 export const MAX_KEY_LENGTH: i32 = 1048576;
 
+/** The longest key `kv.portable()` stores, once encoded: NATS's control line (4,096 bytes with the subject and reply inbox) less room for a bucket name. */
+export const MAX_PORTABLE_KEY_BYTES: usize = 3000;
+
 /** The largest value or body the SDK sends: 64 MiB (as base64 in JSON, about 86 MiB). */
 export const MAX_VALUE_BYTES: usize = 67108864;
 

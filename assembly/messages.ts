@@ -30,6 +30,11 @@ export function E_TOO_LARGE(): string {
   return message(memory.data<u8>([105, 110, 112, 117, 116, 32, 105, 115, 32, 116, 111, 111, 32, 108, 97, 114, 103, 101, 32, 40, 107, 101, 121, 115, 32, 117, 112, 32, 116, 111, 32, 49, 44, 48, 52, 56, 44, 53, 55, 54, 32, 99, 104, 97, 114, 97, 99, 116, 101, 114, 115, 44, 32, 118, 97, 108, 117, 101, 115, 32, 117, 112, 32, 116, 111, 32, 54, 52, 32, 77, 105, 66, 41]), 73);
 }
 
+/** "key is too long to store on every store (kv.portable(): at most 3,000 bytes once encoded)" */
+export function E_NOT_PORTABLE(): string {
+  return message(memory.data<u8>([107, 101, 121, 32, 105, 115, 32, 116, 111, 111, 32, 108, 111, 110, 103, 32, 116, 111, 32, 115, 116, 111, 114, 101, 32, 111, 110, 32, 101, 118, 101, 114, 121, 32, 115, 116, 111, 114, 101, 32, 40, 107, 118, 46, 112, 111, 114, 116, 97, 98, 108, 101, 40, 41, 58, 32, 97, 116, 32, 109, 111, 115, 116, 32, 51, 44, 48, 48, 48, 32, 98, 121, 116, 101, 115, 32, 111, 110, 99, 101, 32, 101, 110, 99, 111, 100, 101, 100, 41]), 89);
+}
+
 /** "capability is not enabled on this Tarmac host (callback not found)" */
 export function E_UNAVAILABLE(): string {
   return message(memory.data<u8>([99, 97, 112, 97, 98, 105, 108, 105, 116, 121, 32, 105, 115, 32, 110, 111, 116, 32, 101, 110, 97, 98, 108, 101, 100, 32, 111, 110, 32, 116, 104, 105, 115, 32, 84, 97, 114, 109, 97, 99, 32, 104, 111, 115, 116, 32, 40, 99, 97, 108, 108, 98, 97, 99, 107, 32, 110, 111, 116, 32, 102, 111, 117, 110, 100, 41]), 66);
@@ -214,3 +219,11 @@ export function HOST_NO_ROWS_AFFECTED(): string {
 export function HOST_NO_LAST_INSERT_ID(): string {
   return message(memory.data<u8>([85, 110, 97, 98, 108, 101, 32, 116, 111, 32, 103, 101, 116, 32, 108, 97, 115, 116, 32, 105, 110, 115, 101, 114, 116, 32, 73, 68]), 28);
 }
+
+/** The texts that end a key:value store's refusal of a key or value, each backwards and ended by "\n" (NATS_INVALID_KEY, NATS_MAX_PAYLOAD, BOLT_TOO_LARGE, CASSANDRA_KEY_LENGTH). */
+export function HOST_STORE_REJECTIONS(): usize {
+  return memory.data<u8>([121, 101, 107, 32, 100, 105, 108, 97, 118, 110, 105, 32, 58, 115, 116, 97, 110, 10, 100, 101, 100, 101, 101, 99, 120, 101, 32, 100, 97, 111, 108, 121, 97, 112, 32, 109, 117, 109, 105, 120, 97, 109, 32, 58, 115, 116, 97, 110, 10, 101, 103, 114, 97, 108, 32, 111, 111, 116, 10, 53, 51, 53, 53, 54, 32, 102, 111, 32, 109, 117, 109, 105, 120, 97, 109, 32, 110, 97, 104, 116, 32, 114, 101, 103, 110, 111, 108, 32, 115, 105, 10]);
+}
+
+/** The length in bytes of HOST_STORE_REJECTIONS. */
+export const HOST_STORE_REJECTIONS_LENGTH: i32 = 91;

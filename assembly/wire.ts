@@ -25,7 +25,7 @@ import * as proto from "./tarmac-proto";
 import { HostReply } from "./host";
 import { TarmacError } from "./errors";
 import { ReplyStatus, isUnrouted } from "./answers";
-export { NOT_FOUND_ON_404, SUCCESS_ON_206 } from "./answers";
+export { NOT_FOUND_ON_404, SUCCESS_ON_206, STORE_REFUSES } from "./answers";
 
 /** The wire settings (`--use TARMAC_WIRE=<n>`). */
 export const WIRE_JSON: i32 = 0;
@@ -186,7 +186,7 @@ export function speaksProtobuf(): bool {
  * Reads a reply: its status, and every other field through `fields` (null: the operation
  * reads none), a function that takes the current field with `fieldIs` and the `field...`
  * functions and returns true, or returns false to have it skipped. Returns the typed error for
- * the reply (answers.ts, the one table, with the operation's `rules`: 0, NOT_FOUND_ON_404,
+ * the reply (answers.ts, the one table, with the operation's `rules`: 0, NOT_FOUND_ON_404, STORE_REFUSES,
  * SUCCESS_ON_206), or null for a success.
  *
  * ```ts

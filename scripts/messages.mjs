@@ -9,13 +9,14 @@
 import { writeFileSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, dirname } from "node:path";
-import { HOST_TEXTS, PARTIAL_TEXTS, LIMITS } from "../spec/capabilities.mjs";
+import { HOST_TEXTS, PARTIAL_TEXTS, LIMITS, STORE_REJECTIONS } from "../spec/capabilities.mjs";
 
 export const MESSAGES = {
   E_EMPTY_KEY: "key must not be empty",
   E_EMPTY_VALUE: "value must not be empty (Tarmac rejects empty data)",
   E_LONE_SURROGATE: "text contains a lone surrogate and is not valid Unicode",
   E_TOO_LARGE: "input is too large (keys up to 1,048,576 characters, values up to 64 MiB)",
+  E_NOT_PORTABLE: `key is too long to store on every store (kv.portable(): at most ${LIMITS.MAX_PORTABLE_KEY_BYTES[1].toLocaleString("en-US")} bytes once encoded)`,
   E_UNAVAILABLE: "capability is not enabled on this Tarmac host (callback not found)",
   E_HOST_FAILED: "host call failed without a message",
   E_HOST_STATUS_MISMATCH: "host call failed but its status says success",
@@ -49,7 +50,7 @@ export const MESSAGES = {
 };
 
 /** The host texts the SDK recognises, by generated name: `HOST_HORD_NIL`, ... (spec/capabilities.mjs). */
-export const HOST_MESSAGES = Object.fromEntries([...HOST_TEXTS, ...PARTIAL_TEXTS].map((row) => [`HOST_${row.name}`, row.text]));
+export const HOST_MESSAGES = Object.fromEntries([...HOST_TEXTS, ...PARTIAL_TEXTS].filter((row) => !row.store).map((row) => [`HOST_${row.name}`, row.text]));
 // The router's text for a triple it does not have, under the name the SDK's messages used first.
 MESSAGES.E_CALLBACK_NOT_FOUND = HOST_MESSAGES.HOST_CALLBACK_NOT_FOUND;
 
@@ -75,6 +76,13 @@ export function messagesModule() {
     lines.push("", `/** ${JSON.stringify(text).replace(/\*\//g, "*\\/")} */`, `export function ${name}(): string {`,
       `  return message(memory.data<u8>([${bytes.join(", ")}]), ${bytes.length});`, "}");
   }
+  // The stores' refusals are only compared with the end of a message, never shown by the SDK:
+  // one block of ASCII texts, each backwards and ended by a newline.
+  const rejections = Buffer.from(STORE_REJECTIONS.map((row) => [...row.text].reverse().join("") + "\n").join(""));
+  if (/[^\x20-\x7e\n]/.test(rejections.toString("latin1"))) throw new Error("STORE_REJECTIONS texts must be printable ASCII");
+  lines.push("", `/** The texts that end a key:value store's refusal of a key or value, each backwards and ended by "\\n" (${STORE_REJECTIONS.map((r) => r.name).join(", ")}). */`,
+    "export function HOST_STORE_REJECTIONS(): usize {", `  return memory.data<u8>([${[...rejections].join(", ")}]);`, "}",
+    "", "/** The length in bytes of HOST_STORE_REJECTIONS. */", `export const HOST_STORE_REJECTIONS_LENGTH: i32 = ${rejections.length};`);
   return lines.join("\n") + "\n";
 }
 

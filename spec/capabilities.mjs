@@ -92,8 +92,9 @@ export const CAPABILITIES = {
  * - `capability`: where the row applies ("*": every capability); `operations`: only these;
  * - `match`: "exact" (the host's error text is `text`) or "suffix" (the status message ends
  *   with it: Tarmac puts its own words before the store's);
- * - `status`: the status code the row needs (the text then comes from the reply's status);
- *   without one, the row reads the host call's error text.
+ * - `status`: the status code the row needs (the text then comes from the reply's status), or
+ *   `statuses`, any of these; without either, the row reads the host call's error text;
+ * - `store`: the key:value backend whose driver words the text (the README's Limits).
  * Answers no row names: a status of 400 is InvalidInput (Tarmac refused the input), any other
  * status from 400 up, or a failure without a body, is HostFailure.
  */
@@ -105,6 +106,15 @@ export const HOST_TEXTS = [
   // hord's ErrNil, which every key:value driver returns for a missing key. Tarmac answers a get
   // with 404 for any failure of its store (a Redis it cannot reach too): only this text is NotFound.
   { name: "HORD_NIL", text: "nil value returned from database", match: "suffix", capability: "kvstore", operations: ["get"], status: 404, kind: "NotFound" },
+  // A key or value the store cannot hold, in its driver's words: the store refused the input
+  // (InvalidInput), it did not fail. Tarmac answers 404 for a failed get or delete and 500 for a
+  // failed set; the SDK reads these on every key:value operation that carries a key.
+  { name: "NATS_INVALID_KEY", text: "nats: invalid key", match: "suffix", capability: "kvstore", operations: ["get", "set", "delete"], statuses: [404, 500], kind: "InvalidInput", store: "NATS" },
+  { name: "NATS_MAX_PAYLOAD", text: "nats: maximum payload exceeded", match: "suffix", capability: "kvstore", operations: ["get", "set", "delete"], statuses: [404, 500], kind: "InvalidInput", store: "NATS" },
+  // bbolt's ErrKeyTooLarge ("key too large") and ErrValueTooLarge ("value too large").
+  { name: "BOLT_TOO_LARGE", text: "too large", match: "suffix", capability: "kvstore", operations: ["get", "set", "delete"], statuses: [404, 500], kind: "InvalidInput", store: "BoltDB" },
+  // Cassandra's InvalidRequest for a partition key over 65,535 bytes ("Key length of N is ...").
+  { name: "CASSANDRA_KEY_LENGTH", text: "is longer than maximum of 65535", match: "suffix", capability: "kvstore", operations: ["get", "set", "delete"], statuses: [404, 500], kind: "InvalidInput", store: "Cassandra" },
   // Metrics answer with text alone.
   { name: "METRIC_NAME_IN_USE", text: "metric name in use", match: "exact", capability: "metrics", kind: "Conflict" },
   { name: "INVALID_METRIC_NAME", text: "invalid metric name", match: "exact", capability: "metrics", kind: "InvalidInput" },
@@ -120,6 +130,12 @@ export const PARTIAL_TEXTS = [
   { name: "NO_LAST_INSERT_ID", text: "Unable to get last insert ID" },
 ];
 
+/** The rows that say a key:value store could not hold a key or value (InvalidInput on a status). */
+export const STORE_REJECTIONS = HOST_TEXTS.filter((row) => row.store);
+
+/** Whether `text` (a key:value status message) ends in a store's refusal of the key or value. */
+export const isStoreRejection = (text) => STORE_REJECTIONS.some((row) => text.endsWith(row.text));
+
 /** The text of a HOST_TEXTS row by its name: `hostText("HORD_NIL")`. */
 export const hostText = (name) => HOST_TEXTS.find((row) => row.name === name).text;
 
@@ -129,6 +145,7 @@ export const hostText = (name) => HOST_TEXTS.find((row) => row.name === name).te
  */
 export const LIMITS = {
   MAX_KEY_LENGTH: ["i32", 1 << 20, "The longest key the SDK sends, in UTF-16 units (its request then stays well inside one buffer)."],
+  MAX_PORTABLE_KEY_BYTES: ["usize", 3000, "The longest key `kv.portable()` stores, once encoded: NATS's control line (4,096 bytes with the subject and reply inbox) less room for a bucket name."],
   MAX_VALUE_BYTES: ["usize", 64 * 2 ** 20, "The largest value or body the SDK sends: 64 MiB (as base64 in JSON, about 86 MiB)."],
   MAX_REPLY_BYTES: ["usize", 2 ** 30 - 64, "The largest host reply or error text the SDK reads (the runtime's largest block, less headroom)."],
   MAX_REQUEST_BYTES: ["usize", 2 ** 30 - 64, "The largest request (or operation name) a handler accepts; a larger one is refused, not allocated."],

@@ -34,7 +34,7 @@ function answer(op, failure) {
 function rowFor(op, text, withStatus) {
   return HOST_TEXTS.find((row) => (row.capability === "*" || row.capability === op.namespace)
     && (!row.operations || row.operations.includes(op.operation))
-    && Boolean(row.status) === withStatus
+    && Boolean(row.status || row.statuses) === withStatus
     && (row.match === "exact" ? text === row.text : text.endsWith(row.text)));
 }
 
@@ -46,14 +46,17 @@ test("each host text of the table gives its kind on every operation it applies t
   for (const row of HOST_TEXTS) {
     for (const op of SENT) {
       if (row.capability !== "*" && row.capability !== op.namespace) continue;
-      const winner = rowFor(op, row.status ? `Tarmac's words - ${row.text}` : row.text, Boolean(row.status));
-      if (row.status && !carriesStatus(op)) continue;
-      const r = row.status
-        ? answer(op, { status: row.status, message: `Unable to fetch key k - ${row.text}` })
-        : answer(op, { error: row.text });
-      const expected = winner ? winner.kind : row.status === 400 ? "InvalidInput" : "HostFailure";
-      assert.equal(r.kind, Kind[expected], `${id(op)}: ${JSON.stringify(row.text)} gave ${r.kind} (${r.message}), expected ${expected}`);
-      if (row.status) assert.equal(r.code, row.status, `${id(op)}: the status code is kept`);
+      const statuses = row.statuses ?? (row.status ? [row.status] : [null]);
+      const winner = rowFor(op, statuses[0] ? `Tarmac's words - ${row.text}` : row.text, Boolean(statuses[0]));
+      if (statuses[0] && !carriesStatus(op)) continue;
+      for (const status of statuses) {
+        const r = status
+          ? answer(op, { status, message: `Unable to fetch key k - ${row.text}` })
+          : answer(op, { error: row.text });
+        const expected = winner ? winner.kind : status === 400 ? "InvalidInput" : "HostFailure";
+        assert.equal(r.kind, Kind[expected], `${id(op)}: ${JSON.stringify(row.text)} (${status}) gave ${r.kind} (${r.message}), expected ${expected}`);
+        if (status) assert.equal(r.code, status, `${id(op)}: the status code is kept`);
+      }
     }
   }
 });
@@ -65,6 +68,24 @@ test("hord's not-found text on a status other than 404, or on an operation other
     assert.equal(r404.kind, rowNil.operations.includes(op.operation) ? Kind.NotFound : Kind.HostFailure, id(op));
     const r500 = answer(op, { status: 500, message: `Unable to fetch key k - ${rowNil.text}` });
     assert.equal(r500.kind, Kind.HostFailure, `${id(op)} 500`);
+  }
+});
+
+test("a store's refusal of a key or value (NATS, BoltDB, Cassandra) is InvalidInput on a key:value get, set or delete, with the store's words, and a failure on other operations", () => {
+  const rows = HOST_TEXTS.filter((row) => row.store);
+  assert.ok(rows.length >= 4);
+  for (const row of rows) {
+    for (const op of SENT.filter(carriesStatus)) {
+      for (const status of [404, 500]) {
+        const message = `Unable to store data using key user:42 - unable to set key: ${row.text}`;
+        const r = answer(op, { status, message });
+        const refused = op.namespace === "kvstore" && row.operations.includes(op.operation);
+        assert.deepEqual([r.kind, r.code, r.message], [refused ? Kind.InvalidInput : Kind.HostFailure, status, message], `${id(op)} ${status}: ${row.text}`);
+        // The store's words must end the message: a key that only holds them is not a refusal.
+        const inKey = answer(op, { status, message: `Unable to fetch key ${row.text} - dial tcp: connection refused` });
+        assert.equal(inKey.kind, Kind.HostFailure, `${id(op)}: ${row.text} inside the message`);
+      }
+    }
   }
 });
 

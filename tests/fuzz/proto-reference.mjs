@@ -12,7 +12,8 @@
 // where the header map is map<string, string> on v0.10.0 and map<string, Header> on main,
 // Header { repeated string values = 1; }.
 import { Kind } from "../probe.mjs";
-import { expectedSql } from "./reference.mjs";
+import { expectedSql, failedStatusKind } from "./reference.mjs";
+import { CAPABILITIES } from "../../spec/capabilities.mjs";
 
 class Invalid extends Error {}
 const invalid = () => { throw new Invalid(); };
@@ -115,7 +116,7 @@ export function decodeMessage(b, schema) {
 }
 
 const CALLBACK_NOT_FOUND = "callback not found"; // Tarmac's router: no such callback
-const HORD_NIL = "nil value returned from database"; // hord's ErrNil, at the end of Tarmac's get failure
+const KV_OPERATIONS = Object.keys(CAPABILITIES.kvstore.operations);
 
 /**
  * Reads a reply by the SDK's rules for a reply with a status (answers.ts):
@@ -141,10 +142,7 @@ function readReply(op, { ok, error = "", body }, schema, readable) {
   if (!readable(body)) return { kind: Kind.InvalidResponse };
   const code = doc[1]?.[1] ?? 0, text = doc[1]?.[2] ?? "";
   if (code < 100 || code > 599) return { kind: Kind.InvalidResponse };
-  if (code >= 400) {
-    if (code === 404 && op === "get" && (text || error).endsWith(HORD_NIL)) return { kind: Kind.NotFound };
-    return { kind: code === 400 ? Kind.InvalidInput : Kind.HostFailure };
-  }
+  if (code >= 400) return { kind: failedStatusKind(code, text || error, KV_OPERATIONS.includes(op) ? op : "") };
   if (!ok && !(code === 206 && op === "exec")) return { kind: Kind.InvalidResponse };
   return { doc, code, text };
 }

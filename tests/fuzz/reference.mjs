@@ -1,7 +1,7 @@
 // A reference for what the SDK must answer to any host reply: its rules written again, plainly,
 // in JavaScript. The fuzzer compares the compiled guest against this, reply by reply.
 import { Kind } from "../probe.mjs";
-import { LIMITS, hostText } from "../../spec/capabilities.mjs";
+import { LIMITS, hostText, isStoreRejection, STORE_REJECTIONS } from "../../spec/capabilities.mjs";
 
 const MAX_DEPTH = LIMITS.MAX_JSON_DEPTH[1]; // the SDK's limit on nesting inside a skipped value
 // The host texts the reference recognises, from the registry the SDK's table follows.
@@ -152,7 +152,7 @@ export function expected(operation, reply) {
       return true;
     };
   }
-  const verdict = walkReply(reply, fields, operation === "get");
+  const verdict = walkReply(reply, fields, operation);
   if (verdict) return verdict;
   if (operation === "get") return hasData && data !== null ? { kind: Kind.OK, value: data } : { kind: Kind.InvalidResponse };
   if (operation === "keys") return { kind: Kind.OK, value: keys };
@@ -166,7 +166,7 @@ const tooDeep = (v) => depthOf(v) > MAX_DEPTH;
  * handler returns false when the reply cannot be read at all), unknown fields skipped with the
  * depth limit. Returns the error verdict, or null when the reply is a success.
  */
-function walkReply(reply, fields, notFoundOn404 = false) {
+function walkReply(reply, fields, kvOperation = "") {
   const { doc, result } = statusPrelude(reply);
   if (result) return result;
   const st = { code: 0, problem: false };
@@ -176,7 +176,7 @@ function walkReply(reply, fields, notFoundOn404 = false) {
     else if (field) { if (!fields[field](v, st)) return { kind: Kind.InvalidResponse }; }
     else if (tooDeep(v)) return { kind: Kind.InvalidResponse };
   }
-  return statusVerdict(st, reply.ok, notFoundOn404, reply.error);
+  return statusVerdict(st, reply.ok, kvOperation, reply.error);
 }
 
 // The parts every status reply shares: returns { doc, st } or { result } when already decided.
@@ -212,10 +212,21 @@ function readStatusInto(v, st) {
 // hord's ErrNil: the end of Tarmac's message for a missing key (any other failure of a get is 404 too).
 const HORD_NIL = hostText("HORD_NIL");
 
-function statusVerdict(st, ok, notFoundOn404 = false, error = "") {
+/**
+ * The kind of a key:value (`kvOperation`: "get", "set"...) or other ("") reply with a failed
+ * status `code` (400 up) and message `text`: NotFound for hord's ErrNil on a get's 404, and
+ * InvalidInput for 400 or a store's refusal of the key or value.
+ */
+export function failedStatusKind(code, text, kvOperation = "") {
+  if (code === 404 && kvOperation === "get" && text.endsWith(HORD_NIL)) return Kind.NotFound;
+  if (code === 400) return Kind.InvalidInput;
+  if (STORE_REJECTIONS.some((row) => row.operations.includes(kvOperation)) && isStoreRejection(text)) return Kind.InvalidInput;
+  return Kind.HostFailure;
+}
+
+function statusVerdict(st, ok, kvOperation = "", error = "") {
   if (st.problem || st.code === 0 || st.code < 100 || st.code > 599) return { kind: Kind.InvalidResponse };
-  if (st.code === 404 && notFoundOn404 && (st.text || error || "").endsWith(HORD_NIL)) return { kind: Kind.NotFound };
-  if (st.code >= 400) return { kind: st.code === 400 ? Kind.InvalidInput : Kind.HostFailure };
+  if (st.code >= 400) return { kind: failedStatusKind(st.code, st.text || error || "", kvOperation) };
   if (!ok) return { kind: Kind.InvalidResponse };
   return null;
 }
