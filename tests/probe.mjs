@@ -1,6 +1,8 @@
 // Drives tests/guests/kv-probe.ts: encodes a request, calls the guest, decodes the reply.
 
 export const Op = { GET: 1, SET: 2, DELETE: 3, KEYS: 4, GET_STRING: 5, SET_STRING: 6, TRAP: 7, ABORT: 8, FAIL: 9, OTHER_BINDING_GET: 10, B64_ENCODE: 11, B64_DECODE: 12, GET_VALUE_MISUSE: 13, REPEAT_GET: 14, NOW: 15, RESPOND: 16, RETAIN: 17, RETAINED: 18, GET_LENGTH: 19 };
+/** The flag on an Op (get, set, delete, keys) that runs it through `kv.portable()`. */
+export const PORTABLE = 0x80;
 export const Kind = { OK: 0, NotFound: 1, InvalidInput: 2, HostFailure: 3, Unavailable: 4, InvalidResponse: 5, InvalidData: 6, Handler: 7, Conflict: 8 };
 export const kindName = (k) => Object.keys(Kind).find((n) => Kind[n] === k);
 

@@ -1,7 +1,7 @@
 // Test guest: runs one SDK operation per request, chosen by the request's first byte, and
 // reports the result in a binary form the Node tests decode exactly (tests/probe.mjs).
 //
-// request:  [op u8][key length u32, in UTF-16 units][key as UTF-16LE][value bytes]
+// request:  [op u8, high bit: through kv.portable()][key length u32, in UTF-16 units][key as UTF-16LE][value bytes]
 // response: [kind u8, 0 = ok][code i32][message length u32][message UTF-8][result bytes]
 
 import { handle, ok, kv, KVStore, Result, TarmacError, base64Encode, base64Decode, now, retainResponses, retainedCount, retainedBytes } from "tarmac-as/assembly";
@@ -16,6 +16,7 @@ const GET_VALUE_MISUSE: u8 = 13, REPEAT_GET: u8 = 14, NOW: u8 = 15;
 const RESPOND: u8 = 16, RETAIN: u8 = 17, RETAINED: u8 = 18, GET_LENGTH: u8 = 19;
 
 let other = new KVStore("other");
+const portableKv = kv.portable();
 
 
 function header(out: Out, e: TarmacError | null): void {
@@ -27,21 +28,23 @@ handle((req: Uint8Array): Result<Uint8Array> => recorded(req, run));
 
 function run(req: Uint8Array): Result<Uint8Array> {
   if (req.length < 5) return Result.fail<Uint8Array>("short request: " + req.length.toString() + " bytes");
-  const op = req[0];
+  // The high bit: the same operation through kv.portable() (get, set, delete and keys).
+  const portable = (req[0] & 0x80) != 0;
+  const op = req[0] & 0x7f;
   const keyLen = <i32>load<u32>(req.dataStart + 1);
   const key = String.UTF16.decodeUnsafe(req.dataStart + 5, <usize>keyLen << 1);
   const rest = req.subarray(5 + keyLen * 2);
   const out = new Out();
   if (op == GET || op == OTHER_BINDING_GET) {
-    const r = op == GET ? kv.get(key) : other.get(key);
+    const r = portable ? portableKv.get(key) : op == GET ? kv.get(key) : other.get(key);
     header(out, r.error);
     if (r.isOk) { const v = r.value; out.bytes(v.dataStart, v.length); }
   } else if (op == SET) {
-    header(out, kv.set(key, rest));
+    header(out, portable ? portableKv.set(key, rest) : kv.set(key, rest));
   } else if (op == DELETE) {
-    header(out, kv.delete(key));
+    header(out, portable ? portableKv.delete(key) : kv.delete(key));
   } else if (op == KEYS) {
-    const r = kv.keys();
+    const r = portable ? portableKv.keys() : kv.keys();
     header(out, r.error);
     if (r.isOk) { const ks = r.value; out.u32(ks.length); for (let i = 0; i < ks.length; i++) out.utf8(ks[i]); }
   } else if (op == GET_STRING) {
