@@ -1,26 +1,28 @@
 // npm run conformance - the conformance cases (tests/contract/cases.mjs) on the test host with
 // each profile and, when TARMAC_BIN names a Tarmac binary, on that Tarmac with each key:value
-// store: in-memory, internal (BoltDB in a temporary file) and Redis (Debian's redis-server,
-// started here on loopback, when installed). Tarmac listens on loopback, is stopped when a case
+// store: in-memory, internal (BoltDB in a temporary file), Redis alone and behind Sentinel, and
+// on main NATS JetStream, one node and a cluster of three (Debian's servers, started here on
+// loopback, when installed). Tarmac listens on loopback, is stopped when a case
 // fails too, and gets a capability switched off and a pool of 2 reused over 2,000 requests.
 //
 //   --wire json|protobuf|auto|all     the wire the guests are built for (default json); the
 //                                     same sources, built once per wire (tests/build-guests.mjs)
+//   --store NAME[,NAME]               only these stores on real Tarmac (in-memory, internal,
+//                                     redis, redis-sentinel, nats, nats-cluster)
 //   --as v0.10.0|main                 the Tarmac version TARMAC_BIN is (default: learnt from
 //                                     how it answers the SDK's wire probe)
 //   --record --as NAME [--commit C]   write each store's host calls to
 //                                     tests/contract/NAME/<store>.json (protobuf wire:
 //                                     tests/contract/NAME/protobuf/), which `npm test` replays
 //                                     through the test host (NAME is the profile)
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "./examples.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
-import { CASES, groupOf } from "../tests/contract/cases.mjs";
+import { CASES, groupOf, NATS_LONG_KEY } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
+import { startRedis, startSentinel, startNats, startNatsCluster } from "../tests/servers/stores.mjs";
 import { runCase, toRecording, replay, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL, sendRecorded } from "../tests/contract/runner.mjs";
 import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
@@ -35,6 +37,7 @@ const as = arg("--as");
 const commit = arg("--commit") ?? "";
 if (record && !["v0.10.0", "main"].includes(as)) throw new Error("--record needs --as v0.10.0 or --as main (the profile the recording is replayed with)");
 const wireArg = arg("--wire") ?? "json";
+const storeArg = arg("--store");
 const wires = wireArg === "all" ? WIRE_NAMES : [wireArg];
 if (!wires.every((w) => WIRE_NAMES.includes(w))) throw new Error(`--wire takes ${WIRE_NAMES.join(", ")} or all, not ${JSON.stringify(wireArg)}`);
 if (record && wireArg === "all") throw new Error("--record takes one wire: json or protobuf");
@@ -74,25 +77,30 @@ async function reuse(label, target) {
 
 /**
  * The largest value the store takes: values of 8, 32 and 64 MiB (the SDK's limit, MAX_VALUE_BYTES)
- * set and read back through HTTP, and one byte more refused by the SDK before any host call.
+ * set and read back through HTTP, and one byte more refused by the SDK before any host call. On
+ * NATS (1 MiB by default) the 8 MiB set must be refused as InvalidInput, in NATS's words.
  */
-async function largest(label, target) {
+async function largest(label, target, store = "") {
   const MiB = 1 << 20;
-  let biggest = 0;
+  const nats = store.startsWith("nats");
+  let biggest = 0, refused = null;
   for (const n of [8 * MiB, 32 * MiB, 64 * MiB]) {
     const value = Buffer.alloc(n);
     for (let i = 0; i < n; i += 4096) value[i] = (i >> 12) & 255;
     const set = await target.send(request(Op.SET, "largest", value));
-    const get = set.status === 200 && decode(set.body).kind === Kind.OK ? await target.send(request(Op.GET, "largest")) : null;
+    const s = set.status === 200 ? decode(set.body) : null;
+    if (s && s.kind !== Kind.OK) refused = s;
+    const get = s?.kind === Kind.OK ? await target.send(request(Op.GET, "largest")) : null;
     const d = get && get.status === 200 ? decode(get.body) : null;
     if (!d || d.kind !== Kind.OK || !d.rest.equals(value)) break;
     biggest = n;
   }
   const over = decode((await target.send(request(Op.SET, "largest", Buffer.alloc(64 * MiB + 1)))).body);
-  const good = biggest === 64 * MiB && over.kind === Kind.InvalidInput;
+  const good = nats ? biggest === 0 && refused?.kind === Kind.InvalidInput : biggest === 64 * MiB && over.kind === Kind.InvalidInput;
   if (!good) failures++;
   await target.send(request(Op.DELETE, "largest"));
-  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: the largest value stored and read back is ${biggest / MiB} MiB; one byte over the SDK's 64 MiB is ${kindName(over.kind)}`);
+  const why = refused ? `; the first set refused: ${kindName(refused.kind)} (${refused.code}) ${JSON.stringify(refused.message.slice(0, 100))}` : "";
+  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: the largest value stored and read back is ${biggest / MiB} MiB; one byte over the SDK's 64 MiB is ${kindName(over.kind)}${why}`);
 }
 
 /** With the store's server gone (Redis stopped), what set, get and delete give. */
@@ -106,6 +114,19 @@ async function storeDown(label, target) {
   const good = answers[0].startsWith("set HostFailure (500)") && answers[1].startsWith("get HostFailure (404)") && answers[2].startsWith("delete HostFailure (404)");
   if (!good) failures++;
   console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: with the store's server stopped: ${answers.join("; ")}`);
+}
+
+/**
+ * NATS: a key past the server's control line ends the connection, and Tarmac does not reconnect:
+ * the set and every later call (a plain get here) are HostFailure, "nats: connection closed".
+ */
+async function natsLongKey(label, target) {
+  const set = decode((await target.send(request(Op.SET, "k".repeat(NATS_LONG_KEY), Buffer.from("v")))).body);
+  const after = decode((await target.send(request(Op.GET, "plain"))).body);
+  const closed = (d) => d.kind === Kind.HostFailure && d.message.endsWith("nats: connection closed");
+  const good = closed(set) && closed(after);
+  if (!good) failures++;
+  console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: a ${NATS_LONG_KEY}-byte key: set ${kindName(set.kind)} ${JSON.stringify(set.message.slice(-60))}; a get after it ${kindName(after.kind)} ${JSON.stringify(after.message.slice(-60))}`);
 }
 
 /** A capability switched off: a get (key:value) and a query (SQL) must be Unavailable. */
@@ -164,22 +185,17 @@ const bin = process.env.TARMAC_BIN;
 if (!bin) {
   console.log("real Tarmac: skipped; run TARMAC_BIN=/path/to/tarmac npm run conformance to run these cases on it");
 } else {
-  const freePort = () => new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
   const dir = mkdtempSync(join(tmpdir(), "tarmac-conformance-"));
+  // Each store Tarmac runs on that can run here; a server that cannot start skips its store.
   const stores = [
     { name: "in-memory", env: { APP_KVSTORE_TYPE: "in-memory" }, emptyKeys: null },
     { name: "internal", env: { APP_KVSTORE_TYPE: "internal", APP_BOLTDB_FILENAME: join(dir, "kv.db") }, emptyKeys: null },
-  ];
-  let redis = null;
-  try {
-    const port = await freePort();
-    redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    await new Promise((resolve, reject) => { redis.once("error", reject); setTimeout(resolve, 500); });
-    stores.push({ name: "redis", env: { APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: `127.0.0.1:${port}` }, emptyKeys: [] });
-  } catch {
-    redis = null;
-    console.log("real Tarmac, redis: skipped; install Debian's redis-server to run the cases on a Redis store");
-  }
+    { name: "redis", start: startRedis, env: (s) => ({ APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: s.server }), emptyKeys: [] },
+    { name: "redis-sentinel", start: startSentinel, env: (s) => ({ APP_KVSTORE_TYPE: "redis", APP_REDIS_SENTINEL_SERVERS: s.sentinels.join(" "), APP_REDIS_SENTINEL_MASTER: s.master }), emptyKeys: [] },
+    // NATS: Tarmac's main only.
+    { name: "nats", start: () => startNats(), env: (s) => ({ APP_KVSTORE_TYPE: "nats", APP_NATS_URL: s.url }), emptyKeys: [], since: "main" },
+    { name: "nats-cluster", start: () => startNatsCluster(3), env: (s) => ({ APP_KVSTORE_TYPE: "nats", APP_NATS_URL: s.urls[0], APP_NATS_SERVERS: s.urls.slice(1).join(" ") }), emptyKeys: [], since: "main" },
+  ].filter((s) => !storeArg || storeArg.split(",").includes(s.name));
   const http = (base) => ({
     send: async (bytes) => { const r = await fetch(`${base}/`, { method: "POST", body: bytes }); return { status: r.status, body: Buffer.from(await r.arrayBuffer()) }; },
     metrics: async () => (await fetch(`${base}/metrics`)).text(),
@@ -200,18 +216,23 @@ if (!bin) {
     const guests = wireGuests(wire);
     const ctx = { wire, profile };
     const w = `, ${wire}`;
-    if (redis === null && stores.some((s) => s.name === "redis")) {
-      const port = Number(stores.find((s) => s.name === "redis").env.APP_REDIS_SERVER.split(":")[1]);
-      redis = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-      await new Promise((r) => setTimeout(r, 500));
-    }
     for (const store of stores) {
-      await started(guests.probe, store.env, async (target) => {
-        await save(await runAll(`Tarmac ${store.name}${w}`, target, "store", ctx), "store", store.name, store.emptyKeys, wire);
-        await reuse(`Tarmac ${store.name}${w}`, target);
-        await largest(`Tarmac ${store.name}${w}`, target);
-        if (store.name === "redis") { redis.kill(); redis = null; await new Promise((r) => setTimeout(r, 300)); await storeDown(`Tarmac ${store.name}${w}`, target); }
-      });
+      if (store.since === "main" && profile !== "main") { console.log(`  skipped Tarmac ${store.name}${w}: only Tarmac's main has it`); continue; }
+      let server = null;
+      try { server = store.start ? await store.start() : null; } catch (e) { console.log(`  skipped Tarmac ${store.name}${w}: ${e.message}`); continue; }
+      try {
+        const env = typeof store.env === "function" ? store.env(server) : store.env;
+        const on = { ...ctx, store: store.name };
+        await started(guests.probe, env, async (target) => {
+          await save(await runAll(`Tarmac ${store.name}${w}`, target, "store", on), "store", store.name, store.emptyKeys, wire);
+          await reuse(`Tarmac ${store.name}${w}`, target);
+          await largest(`Tarmac ${store.name}${w}`, target, store.name);
+          if (store.name.startsWith("nats")) await natsLongKey(`Tarmac ${store.name}${w}`, target);
+          else if (server) { await server.stop(); server = null; await storeDown(`Tarmac ${store.name}${w}`, target); }
+        });
+      } finally {
+        await server?.stop();
+      }
     }
     // caps-probe on "/" and, through a `function` route, as "echo" (tarmac.json).
     const config = join(dir, "tarmac.json");
@@ -230,7 +251,6 @@ if (!bin) {
     await started(guests.caps, { APP_ENABLE_SQL: "false" }, (target) => switchedOff(`Tarmac${w}`, target, "SQL", capsRequest(CapsOp.SQL, "SELECT 1")));
    }
   } finally {
-    redis?.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }

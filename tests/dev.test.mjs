@@ -530,9 +530,12 @@ test("the environment: APP_* settings as Tarmac reads them, loopback only, --por
   assert.equal(envSettings({ APP_KVSTORE_TYPE: "internal" }, { projectDir: dir }).kv.file, "/p/.tarmac-as/kv.json");
   assert.equal(envSettings({ APP_KVSTORE_TYPE: "boltdb", APP_BOLTDB_FILENAME: "x.json" }, { projectDir: dir, cwd: "/c" }).kv.file, "/c/x.json");
   assert.equal(envSettings({ APP_ENABLE_KVSTORE: "0" }, { projectDir: dir }).kv.enabled, false);
-  assert.deepEqual(envSettings({ APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: "127.0.0.1:6379", APP_REDIS_DATABASE: "2" }, { projectDir: dir }).kv.redis, { server: "127.0.0.1:6379", password: "", database: 2 });
+  assert.deepEqual(envSettings({ APP_KVSTORE_TYPE: "redis", APP_REDIS_SERVER: "127.0.0.1:6379", APP_REDIS_DATABASE: "2" }, { projectDir: dir }).kv.redis, { server: "127.0.0.1:6379", sentinels: [], master: "", password: "", database: 2 });
   assert.throws(() => envSettings({ APP_KVSTORE_TYPE: "redis" }, { projectDir: dir }), /needs APP_REDIS_SERVER/);
-  assert.throws(() => envSettings({ APP_KVSTORE_TYPE: "nats" }, { projectDir: dir }), /on a Redis server \(redis\); run real Tarmac for nats/);
+  assert.deepEqual(envSettings({ APP_KVSTORE_TYPE: "nats" }, { projectDir: dir }).kv.nats, { servers: ["nats://localhost:4222"], bucket: "tarmac" }, "Tarmac's defaults");
+  const cassandra = envSettings({ APP_KVSTORE_TYPE: "cassandra" }, { projectDir: dir });
+  assert.equal(cassandra.kv.type, "cassandra");
+  assert.match(cassandra.warnings.join("\n"), /runs no Cassandra; it keeps the data in memory with Cassandra's key and value limits/);
   assert.throws(() => envSettings({ APP_KVSTORE_TYPE: "nope" }, { projectDir: dir }), /unknown kvstore specified - nope/);
   assert.throws(() => envSettings({ APP_ENABLE_SQL: "true" }, { projectDir: dir }), /unknown sql store specified/);
   const t = envSettings({ APP_TRACE: "T", APP_DEBUG: "maybe" }, { projectDir: dir });
