@@ -32,7 +32,8 @@ export class KVStore {
    * This store with portable keys: any key works on every store Tarmac runs on, NATS included
    * (which holds only `-/_=.a-zA-Z0-9`). Keys that already fit are stored unchanged; others are
    * stored encoded (`=_` + base64url) and `keys()` gives them back decoded. A key longer than
-   * 3,000 bytes once encoded is InvalidInput. Use it for every access to the data.
+   * 3,000 bytes once encoded is InvalidInput. Use it for every access to the data; make it once
+   * (each call makes a new client).
    *
    * ```ts
    * const store = kv.portable();

@@ -39,6 +39,8 @@ function natsHolds(key: string): bool {
  * ```
  */
 export function portableKey(key: string): string | null {
+  // Either form holds at least one byte per character: a key this long can only be too long.
+  if (key.length > <i32>MAX_PORTABLE_KEY_BYTES) return null;
   const stored = natsHolds(key) && !key.startsWith(PORTABLE_PREFIX) ? key
     : PORTABLE_PREFIX + base64Encode(bytes(key)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
   return stored.length > <i32>MAX_PORTABLE_KEY_BYTES ? null : stored;

@@ -51,8 +51,6 @@ function sniff(body) {
   return "text/plain; charset=utf-8";
 }
 
-/** One worker thread with its TestHost: requests by id, answers by message. */
-
 /** Where the key:value store is, for the start-up line: "in memory", "on Redis 127.0.0.1:6379"... */
 function kvWhere(kv) {
   if (!kv.enabled) return "off";
@@ -63,6 +61,7 @@ function kvWhere(kv) {
   return "in memory";
 }
 
+/** One worker thread with its TestHost: requests by id, answers by message. */
 class FunctionWorker {
   constructor(dev, config, seed) {
     this.dev = dev;

@@ -44,9 +44,6 @@ function syncFolder(dir) {
   try { fd = openSync(dir, "r"); fsyncSync(fd); } catch { /* not supported here */ } finally { if (fd !== undefined) closeSync(fd); }
 }
 
-/** Byte order of the keys' UTF-8, as BoltDB's cursor walks them. */
-const byteOrder = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-
 export class FileStore extends BoltStore {
   /**
    * Opens (or, on the first flush, creates) the store at `path`. An empty file counts as an empty
@@ -79,7 +76,7 @@ export class FileStore extends BoltStore {
   flush() {
     if (!this.map.changed) return false;
     const values = {};
-    for (const key of [...this.map.keys()].sort(byteOrder)) values[key] = encodeValue(this.map.get(key));
+    for (const key of this.keys() ?? []) values[key] = encodeValue(this.map.get(key));
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
     try {

@@ -19,8 +19,9 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "./examples.mjs";
+import { arg } from "./real-tarmac.mjs";
 import { startTarmac } from "../bench/tarmac-http.mjs";
-import { CASES, groupOf, NATS_LONG_KEY } from "../tests/contract/cases.mjs";
+import { CASES, groupOf, NATS_LONG_KEY, isNats } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
 import { startRedis, startSentinel, startNats, startNatsCluster } from "../tests/servers/stores.mjs";
 import { runCase, toRecording, replay, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL, sendRecorded } from "../tests/contract/runner.mjs";
@@ -31,7 +32,6 @@ import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 import { CapsOp, capsRequest } from "../tests/caps.mjs";
 
 process.removeAllListeners("warning");
-const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const record = process.argv.includes("--record");
 const as = arg("--as");
 const commit = arg("--commit") ?? "";
@@ -82,7 +82,7 @@ async function reuse(label, target) {
  */
 async function largest(label, target, store = "") {
   const MiB = 1 << 20;
-  const nats = store.startsWith("nats");
+  const nats = isNats(store);
   let biggest = 0, refused = null;
   for (const n of [8 * MiB, 32 * MiB, 64 * MiB]) {
     const value = Buffer.alloc(n);
@@ -227,7 +227,7 @@ if (!bin) {
           await save(await runAll(`Tarmac ${store.name}${w}`, target, "store", on), "store", store.name, store.emptyKeys, wire);
           await reuse(`Tarmac ${store.name}${w}`, target);
           await largest(`Tarmac ${store.name}${w}`, target, store.name);
-          if (store.name.startsWith("nats")) await natsLongKey(`Tarmac ${store.name}${w}`, target);
+          if (isNats(store.name)) await natsLongKey(`Tarmac ${store.name}${w}`, target);
           else if (server) { await server.stop(); server = null; await storeDown(`Tarmac ${store.name}${w}`, target); }
         });
       } finally {

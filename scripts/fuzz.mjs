@@ -8,14 +8,11 @@ import { probeInstance, guests } from "../tests/guests.mjs";
 import { runHostile } from "../tests/fuzz/hostile.mjs";
 import { runHostileCaps } from "../tests/fuzz/caps.mjs";
 import { protoGuests, runHostileProto } from "../tests/fuzz/proto-hostile.mjs";
+import { arg } from "./real-tarmac.mjs";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const cases = Number(arg("cases", 1000000));
-const seed = Number(arg("seed", Date.now() % 1e9));
-const wires = arg("wire") ? [arg("wire")] : ["json", "protobuf"];
+const cases = Number(arg("--cases", 1000000));
+const seed = Number(arg("--seed", Date.now() % 1e9));
+const wires = arg("--wire") ? [arg("--wire")] : ["json", "protobuf"];
 const CHUNK = 100000;
 
 // The JSON guests, and one chunk of JSON cases: half key:value, half the other capabilities.

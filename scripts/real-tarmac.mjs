@@ -1,6 +1,6 @@
 // What the scripts that run a real Tarmac share: the binary from TARMAC_BIN (Tarmac cannot be
-// installed from the Go module proxy, so without one a script says so and stops), and their
-// `--name value` options.
+// installed from the Go module proxy, so without one a script says so and stops), and the
+// `--name value` options every script reads.
 
 /** TARMAC_BIN, or exits after saying that `script` was skipped. `const bin = tarmacBin("tarmac-load");` */
 export function tarmacBin(script) {

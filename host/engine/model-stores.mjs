@@ -17,6 +17,9 @@ import { MemoryStore } from "./kvstore.mjs";
 
 const utf8Length = (key) => Buffer.byteLength(key, "utf8");
 
+/** Byte order of the keys' UTF-8, as BoltDB's cursor walks them. */
+export const byteOrder = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+
 /** BoltDB through hord's bbolt driver: keys in byte order, `keys` of an empty store is null. */
 export class BoltStore extends MemoryStore {
   static MAX_KEY = 32768;
@@ -33,7 +36,7 @@ export class BoltStore extends MemoryStore {
 
   keys() {
     const keys = super.keys();
-    return keys && keys.sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
+    return keys && keys.sort(byteOrder);
   }
 }
 

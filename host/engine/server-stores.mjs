@@ -28,11 +28,12 @@ class ServerStore {
     return r;
   }
 
-  /** The driver's own check of a key before it reaches the server (none beyond hord's). */
-  checkKey(key) { if (key === "") throw new Error(NIL_KEY); }
+  /** The client's own check of a key, after hord's and before the server sees it (none here). */
+  refuseKey(key, command) {}
 
   get(key) {
-    this.checkKey(key, "GET");
+    if (key === "") throw new Error(NIL_KEY);
+    this.refuseKey(key, "GET");
     const r = this.run("GET", key);
     if (r.value === null || r.value === undefined) throw new Error(MISSING);
     return Buffer.from(r.value);
@@ -41,12 +42,13 @@ class ServerStore {
   set(key, value) {
     if (key === "") throw new Error(NIL_KEY);
     if (value.length === 0) throw new Error(EMPTY_DATA);
-    this.checkKey(key, "SET");
+    this.refuseKey(key, "SET");
     this.run("SET", key, value);
   }
 
   delete(key) {
-    this.checkKey(key, "DEL");
+    if (key === "") throw new Error(NIL_KEY);
+    this.refuseKey(key, "DEL");
     this.run("DEL", key);
   }
 
@@ -101,8 +103,7 @@ export class NatsStore extends ServerStore {
   }
 
   /** A key NATS cannot hold fails in the client, before the server sees it. */
-  checkKey(key, command) {
-    super.checkKey(key);
+  refuseKey(key, command) {
     if (!isNatsKey(key)) throw new Error(this.words[command]("nats: invalid key"));
   }
 }

@@ -2,23 +2,19 @@
 // through Sentinel, with the official `redis` client) and NATS JetStream key:value (with the
 // official `nats` client). Each command returns { value } (a Buffer, or null for a missing key),
 // { keys }, {} or { error } with the words Go's client would use where they differ; the stores
-// (server-stores.mjs) add hord's words around them. One client per server setting
-// is kept open between calls; a client that fails is dropped and made again on the next call, so
-// a server that comes back is used again.
+// (server-stores.mjs) add hord's words around them. One client per server setting is kept open
+// between calls. What happens when it fails is each driver's: a Redis client is dropped and made
+// again on the next call (redigo's pool dials again), a NATS one stays closed (nats.go as Tarmac
+// sets it up does not reconnect).
 
 const clients = new Map();
 const socketErrors = new Map();
 
-/** The client for `id`, made by `open()` on first use; dropped (and closed) by `forget(id)`. */
+/** The client for `id`, made by `open()` on first use (and again after a failed `open()`). */
 async function clientFor(id, open) {
   let c = clients.get(id);
   if (!c) { c = open(); clients.set(id, c); }
   try { return await c; } catch (e) { clients.delete(id); throw e; }
-}
-async function forget(id, close) {
-  const c = clients.get(id);
-  clients.delete(id);
-  try { close(await c); } catch { /* never opened, or already gone */ }
 }
 
 const refused = (e) => [e, e?.cause, ...(e?.errors ?? [])].some((x) => x?.code === "ECONNREFUSED" || /ECONNREFUSED/.test(x?.message ?? ""));
@@ -48,7 +44,8 @@ export async function redisCommand({ server, sentinels = [], master = "", passwo
     if (command === "DEL") { await c.del(key); return {}; }
     return { keys: (await c.keys("*")).map((k) => k.toString()) };
   } catch (e) {
-    await forget(id, (x) => x.destroy?.() ?? x.close?.());
+    clients.delete(id);
+    try { await c?.destroy(); } catch { /* already gone */ }
     const cause = socketErrors.get(id) ?? e;
     socketErrors.delete(id);
     if (refused(e) || refused(cause)) return { error: `dial tcp ${sentinels.length ? sentinels[0] : server}: connect: connection refused` };

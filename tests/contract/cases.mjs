@@ -26,6 +26,9 @@ export const ADVERSARIAL_KEYS = [
  */
 export const NATS_LONG_KEY = 4096;
 
+/** Whether a store of the conformance runs is NATS key:value ("nats", "nats-cluster"). */
+export const isNats = (store = "") => store.startsWith("nats");
+
 const ok = { kind: Kind.OK };
 // A kv-probe request and what the SDK must answer.
 const step = (op, key, { value = Buffer.alloc(0), expect }) => ({ req: request(op, key, value), expect });
@@ -129,7 +132,7 @@ export const CASES = [
     // line (4 KB) ends Tarmac's NATS connection for good: NATS_LONG_KEY, a check of its own.
     name: "adversarial keys round-trip exactly", guest: "probe", store: true,
     steps: ADVERSARIAL_KEYS.flatMap((key, i) => {
-      const nats = (on) => on.store?.startsWith("nats");
+      const nats = (on) => isNats(on.store);
       const refused = (on, code, expect) => (nats(on) && !isNatsKey(key) ? { kind: Kind.InvalidInput, code, messageEnd: "nats: invalid key" } : expect);
       const skip = (on) => nats(on) && Buffer.byteLength(key) >= NATS_LONG_KEY;
       return [

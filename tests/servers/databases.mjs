@@ -94,16 +94,18 @@ export async function serve(what, { command, args, dir, stopSignal, port, config
   guard.stderr.setEncoding("utf8").on("data", (d) => { output += d; });
   guard.output = () => output.trim();
   const exited = new Promise((resolve) => guard.once("close", () => { guard.closed = true; resolve(); }));
-  const stop = async () => {
+  // Ends the guard (with "kill\n": the server as a crash would) and waits for it to close. Its
+  // process and pipes are held again first: a guard that has exited already closes only once its
+  // stderr reaches its end, and an unreferenced pipe would let this process exit before that.
+  const end = async (line) => {
     guard.ref();
-    guard.stdin.end();
+    guard.stdin.ref?.();
+    guard.stderr.ref?.();
+    guard.stdin.end(line);
     await exited;
   };
-  const kill = async () => {
-    guard.ref();
-    guard.stdin.end("kill\n");
-    await exited;
-  };
+  const stop = () => end();
+  const kill = () => end("kill\n");
   try {
     await waitUntilReady({ port, guard, what, log: join(dir, "server.log"), ready });
   } catch (e) {

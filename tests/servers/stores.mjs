@@ -60,10 +60,10 @@ export async function startSentinel(master = "tarmac") {
  * (SIGKILL) and started again with `restart()` has its data back; `cluster` joins it to a
  * cluster ({ name, port, routes }).
  */
-export async function startNats({ name = "n1", store = freshDir("nats-data"), cluster = null, port = null } = {}) {
+export async function startNats({ name = "n1", store = freshDir("nats-data"), cluster = null } = {}) {
   const command = findProgram(["nats-server"], ["/usr/bin", "/usr/sbin"]);
   if (!command) throw new Error(NATS_MISSING);
-  port ??= await freePort();
+  const port = await freePort();
   const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", store, "--server_name", name];
   if (cluster) args.push("--cluster_name", cluster.name, "--cluster", `nats://127.0.0.1:${cluster.port}`, "--routes", cluster.routes.join(","));
   let node, dir;
