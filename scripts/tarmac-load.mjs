@@ -5,7 +5,9 @@
 //   --concurrency C  keep-alive clients (default 8)
 //   --pool P         APP_WASM_POOL_SIZE (default 2)
 //   --retain C,MS,B  set the guest's response retention (retainResponses) before the run
-//   --store S        APP_KVSTORE_TYPE: in-memory (default) or internal (BoltDB, a temporary file)
+//   --store S        APP_KVSTORE_TYPE: in-memory (default) or internal (BoltDB, a temporary file);
+//                    redis, redis-sentinel, nats or nats-cluster run the load and fault check of a
+//                    store shared by several hosts instead (scripts/cluster-load.mjs: its options)
 //   --wire W         the wire kv-probe is built for: json (default), protobuf or auto
 //
 // The mix: responses of 100 B to 1 MiB made from each request's own seed (so any byte from
@@ -21,17 +23,25 @@ import { startTarmac } from "../bench/tarmac-http.mjs";
 import { tarmacBin, arg } from "./real-tarmac.mjs";
 import { request, decode, Op, Kind, pattern, respondRequest, retainRequest } from "../tests/probe.mjs";
 import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
+import { clusterLoad, SHARED_STORES } from "./cluster-load.mjs";
 
-const bin = tarmacBin("tarmac-load");
-const total = Number(arg("--requests", 200000));
+const storeType = arg("--store", "in-memory");
+const shared = SHARED_STORES.includes(storeType);
+const hostKind = arg("--host", "tarmac");
+if (!["tarmac", "dev"].includes(hostKind) || (hostKind === "dev" && !shared)) throw new Error(`--host takes tarmac or (with a shared --store: ${SHARED_STORES.join(", ")}) dev`);
+const bin = hostKind === "tarmac" ? tarmacBin("tarmac-load") : null;
+const total = Number(arg("--requests", shared ? 20000 : 200000));
 const concurrency = Number(arg("--concurrency", 8));
 const poolSize = Number(arg("--pool", 2));
 const retain = arg("--retain", null)?.split(",").map(Number);
-const storeType = arg("--store", "in-memory");
 const wire = arg("--wire", "json");
 if (!WIRE_NAMES.includes(wire)) throw new Error(`--wire takes ${WIRE_NAMES.join(", ")}, not ${JSON.stringify(wire)}`);
 const wasm = wireGuests(wire).probe;
 readFileSync(wasm); // built by `npm test` (node tests/build-guests.mjs)
+if (shared) {
+  process.exit(await clusterLoad({ storeType, bin, wasm, total, concurrency, pool: poolSize, wire, hostKind,
+    hosts: Number(arg("--tarmacs", 3)), fault: arg("--fault", "yes") !== "no", downMs: Number(arg("--down", 5000)) }));
+}
 
 const SIZES = [100, 5000, 16 * 1024, 16 * 1024 + 1, 20000, 65536, 100000, 300000, 1 << 20];
 const END_GROUP = "$,4<DLT\\dlt|";

@@ -21,26 +21,43 @@ function freshDir(kind) {
   return dir;
 }
 
-/** Starts Redis without persistence: { port, server: "127.0.0.1:<port>", stop }. */
-export async function startRedis() {
+/**
+ * Starts Redis: { port, server: "127.0.0.1:<port>", stop, kill, restart }. Without `aof` it keeps
+ * nothing on disk (a killed server comes back empty); with `aof` it appends every write to its
+ * append-only file before it answers (appendfsync everysec, Redis's advice), so a server stopped
+ * with `kill()` (SIGKILL) and started again with `restart()` has every acknowledged write back.
+ */
+export async function startRedis({ aof = false } = {}) {
   const command = findProgram(["redis-server"], ["/usr/bin", "/usr/sbin"]);
   if (!command) throw new Error(REDIS_MISSING);
-  const dir = freshDir("redis");
+  const data = aof ? freshDir("redis-data") : null;
   const port = await freePort();
-  const args = ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no"];
-  const s = await serve("redis", { command, args, dir, stopSignal: "SIGTERM", port, ready: /Ready to accept connections/, config: null });
-  return { ...s, server: `127.0.0.1:${port}` };
+  let node;
+  const start = async () => {
+    const dir = freshDir("redis");
+    const persistence = aof ? ["--appendonly", "yes", "--appendfsync", "everysec"] : ["--save", "", "--appendonly", "no"];
+    const args = ["--bind", "127.0.0.1", "--port", String(port), "--dir", data ?? dir, ...persistence, "--daemonize", "no"];
+    node = await serve("redis", { command, args, dir, stopSignal: "SIGTERM", port, ready: /Ready to accept connections/, config: null });
+  };
+  await start();
+  return {
+    port, server: `127.0.0.1:${port}`,
+    stop: async () => { await node.stop(); if (data) rmSync(data, { recursive: true, force: true }); },
+    /** Kills the server (SIGKILL): its clients see it gone mid-call. */
+    kill: () => node.kill(),
+    restart: start,
+  };
 }
 
 /**
  * Starts a Redis master and a Sentinel watching it as `master` (quorum 1): { master, sentinels:
  * ["127.0.0.1:<port>"], redis, stop }. The Sentinel answers the master's address, as hord's
- * driver asks it before each new connection.
+ * driver asks it before each new connection. `aof` as for startRedis (the master is `redis`).
  */
-export async function startSentinel(master = "tarmac") {
+export async function startSentinel(master = "tarmac", { aof = false } = {}) {
   const command = findProgram(["redis-sentinel"], ["/usr/bin", "/usr/sbin"]);
   if (!command) throw new Error(SENTINEL_MISSING);
-  const redis = await startRedis();
+  const redis = await startRedis({ aof });
   try {
     const dir = freshDir("sentinel");
     const port = await freePort();
