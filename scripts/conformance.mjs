@@ -24,9 +24,10 @@ import { startTarmac } from "../bench/tarmac-http.mjs";
 import { CASES, groupOf, NATS_LONG_KEY, isNats } from "../tests/contract/cases.mjs";
 import { startPostgres, startMariaDB, postgresBin, mariadbInstalled } from "../tests/servers/databases.mjs";
 import { startRedis, startSentinel, startNats, startNatsCluster } from "../tests/servers/stores.mjs";
-import { runCase, toRecording, replay, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL, sendRecorded } from "../tests/contract/runner.mjs";
+import { runCase, toRecording, replay, needsServer, testHost, testHostTarget, testHostPoolTarget, routeEcho, RECORDED_POOL, sendRecorded } from "../tests/contract/runner.mjs";
 import { WIRE_NAMES, wireGuests } from "../tests/guests.mjs";
 import { TarmacHost } from "../host/engine/tarmac-host.mjs";
+import { NatsStore } from "../host/engine/server-stores.mjs";
 import { startUpstream } from "../tests/servers/start.mjs";
 import { request, decode, Op, Kind, kindName } from "../tests/probe.mjs";
 import { CapsOp, capsRequest } from "../tests/caps.mjs";
@@ -138,11 +139,16 @@ async function switchedOff(label, target, what, req) {
   console.log(`  ${good ? "ok    " : "FAILED"}  ${label}: ${what} switched off gives ${kindName(d.kind)}`);
 }
 
-/** Writes a recording of `group` (when --record) and says whether the test host answers the same. */
-async function save(results, group, store, emptyKeys, wire) {
+/**
+ * Writes a recording of `group` (when --record) and says whether the test host answers the same
+ * (on `server`, the store's own, where the in-memory map cannot stand in for it: NATS).
+ */
+async function save(results, group, store, emptyKeys, wire, server = null) {
   if (!record || results.length !== CASES.filter((c) => groupOf(c) === group).length) return;
   const recording = toRecording({ tarmac: as, commit, profile: as, wire, group, store, emptyKeys, results });
-  const differences = await replay(recording, upstream.ports, databases);
+  const replayStore = needsServer(recording) ? new NatsStore({ servers: server.urls ?? [server.url], bucket: "replay" }) : null;
+  const differences = await replay(recording, upstream.ports, databases, { store: replayStore });
+  replayStore?.close();
   const folder = join(root, "tests", "contract", as, ...(wire === "json" ? [] : [wire]));
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `${store}.json`);
@@ -224,7 +230,7 @@ if (!bin) {
         const env = typeof store.env === "function" ? store.env(server) : store.env;
         const on = { ...ctx, store: store.name };
         await started(guests.probe, env, async (target) => {
-          await save(await runAll(`Tarmac ${store.name}${w}`, target, "store", on), "store", store.name, store.emptyKeys, wire);
+          await save(await runAll(`Tarmac ${store.name}${w}`, target, "store", on), "store", store.name, store.emptyKeys, wire, server);
           await reuse(`Tarmac ${store.name}${w}`, target);
           await largest(`Tarmac ${store.name}${w}`, target, store.name);
           if (isNats(store.name)) await natsLongKey(`Tarmac ${store.name}${w}`, target);

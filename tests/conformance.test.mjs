@@ -6,13 +6,12 @@
 // each for its own cases.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { WIRE_NAMES, wireGuests } from "./guests.mjs";
 import { startUpstream } from "./servers/start.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
 import { CASES, groupOf } from "./contract/cases.mjs";
-import { runCase, replay, testHost, testHostTarget, routeEcho } from "./contract/runner.mjs";
+import { runCase, replay, testHost, testHostTarget, routeEcho, needsServer } from "./contract/runner.mjs";
+import { recordings as allRecordings } from "../scripts/compatibility.mjs";
 
 // Each database on its own: one that cannot run here leaves out its own cases (saying why), unless
 // SQL_SERVERS=required (as in CI), which fails this file instead.
@@ -47,13 +46,12 @@ for (const wire of WIRE_NAMES) {
   }
 }
 
-// tests/contract/<Tarmac version>/<store or capability>.json, and <version>/protobuf/ for the protobuf wire
-const dir = new URL("./contract/", import.meta.url).pathname;
-const recordings = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".json")).sort();
+// tests/contract/<Tarmac version>/<store or capability>.json, and <version>/protobuf/ for the
+// protobuf wire. Those of NATS replay on a real NATS server, in stores.test.mjs.
+const recordings = allRecordings().filter(({ recording }) => !needsServer(recording));
 test(`recorded exchanges with real Tarmac replay identically on the test host (${recordings.length} recordings)`, async () => {
   assert.ok(recordings.length > 0, "no recordings in tests/contract/<version>/");
-  for (const file of recordings) {
-    const recording = JSON.parse(readFileSync(join(dir, file), "utf8"));
+  for (const { file, recording } of recordings) {
     if (!runs(recording.group)) continue;
     const differences = await replay(recording, upstream.ports, databases);
     assert.equal(differences.length, 0, `${file}: the test host answers differently from Tarmac ${recording.tarmac}:\n${differences.slice(0, 5).join("\n")}`);

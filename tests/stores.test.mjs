@@ -4,7 +4,7 @@
 // (redis-sentinel) and NATS JetStream (nats-server, Tarmac's main), one node and a cluster of
 // three. Then what each store does differently: `keys` of an empty store, the keys and values it
 // refuses (InvalidInput with its words, never NotFound), a server that is gone (HostFailure),
-// and `tarmac-as dev` on Redis and NATS. Without a server its cases are skipped, saying why;
+// and `tarmac-as dev` on Redis and NATS; and real Tarmac main's recorded NATS exchanges replayed. Without a server its cases are skipped, saying why;
 // STORES=required (as in CI) makes that a failure.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -14,7 +14,8 @@ import { murmur3Token } from "../host/engine/model-stores.mjs";
 import { WIRE_NAMES, wireGuests } from "./guests.mjs";
 import { Probe, Kind, Op, request } from "./probe.mjs";
 import { CASES, groupOf, NATS_LONG_KEY } from "./contract/cases.mjs";
-import { runCase, testHostTarget } from "./contract/runner.mjs";
+import { runCase, testHostTarget, replay, needsServer } from "./contract/runner.mjs";
+import { recordings as allRecordings } from "../scripts/compatibility.mjs";
 import { storeForTests, startRedis, startSentinel, startNats, startNatsCluster } from "./servers/stores.mjs";
 import { envSettings } from "../cli/dev-config/environment.mjs";
 import { join } from "node:path";
@@ -112,6 +113,21 @@ test("tarmac-as dev with APP_KVSTORE_TYPE=redis keeps kv-counter's count on the 
   assert.equal(await serving(run(), async (d) => { assert.equal((await d.get()).text, "3"); }), 0);
   store.delete("kv-counter:requests");
 });
+
+// Real main's exchanges on NATS (npm run conformance -- --record --as main --store nats,nats-cluster),
+// replayed on the server of their kind, each in a fresh bucket: every host call and answer the same.
+const natsRecordings = allRecordings().filter(({ recording }) => needsServer(recording));
+for (const [kind, on] of [["nats", servers.nats], ["nats-cluster", servers.natsCluster]]) {
+  const mine = natsRecordings.filter(({ recording }) => recording.store === kind);
+  test(`${kind}: real Tarmac main's recorded exchanges replay identically on the test host with a real NATS (${mine.length} recordings)`, { skip: on.skip }, async () => {
+    assert.ok(mine.length > 0, `no recordings of ${kind} in tests/contract/main/`);
+    for (const [n, { file, recording }] of mine.entries()) {
+      const store = opened(new NatsStore({ servers: on.server.urls ?? [on.server.url], bucket: `replay_${n}` }));
+      const differences = await replay(recording, {}, {}, { store });
+      assert.equal(differences.length, 0, `${file}: the test host answers differently from Tarmac ${recording.tarmac}:\n${differences.slice(0, 5).join("\n")}`);
+    }
+  });
+}
 
 const nats = servers.nats;
 const storeOf = (bucket) => opened(new NatsStore({ servers: [nats.server.url], bucket }));

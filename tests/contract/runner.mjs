@@ -7,7 +7,7 @@ import { TarmacHost } from "../../host/engine/tarmac-host.mjs";
 import { MemoryStore } from "../../host/engine/kvstore.mjs";
 import { createHash } from "node:crypto";
 import { wireGuests } from "../guests.mjs";
-import { CASES } from "./cases.mjs";
+import { CASES, isNats } from "./cases.mjs";
 import { execResult, columnsResult, httpResult } from "../caps.mjs";
 import { parseProto, encodeProto } from "../../host/engine/protowire.mjs";
 
@@ -114,11 +114,12 @@ const SQL_DRIVERS = { postgres: "postgres", mariadb: "mysql" };
 
 /**
  * A test host of `profile` for the cases of `group`: a key:value store whose empty `keys` is
- * `emptyKeys`, and for an SQL group a connection to that database (`databases[group].config`).
+ * `emptyKeys` (or `store`, a real one), and for an SQL group a connection to that database
+ * (`databases[group].config`).
  */
-export function testHost({ profile, emptyKeys = null, group, databases = {} }) {
+export function testHost({ profile, emptyKeys = null, group, databases = {}, store = null }) {
   const sql = SQL_DRIVERS[group] ? { driver: SQL_DRIVERS[group], config: databases[group].config } : null;
-  return new TarmacHost({ profile, store: new MemoryStore({ emptyKeys }), sql });
+  return new TarmacHost({ profile, store: store ?? new MemoryStore({ emptyKeys }), sql });
 }
 
 /** Adds the `function` route the cases with `functions` call: caps-probe as "echo". */
@@ -238,13 +239,14 @@ function encodeCase(name, { exchanges, answers }) {
  * Replays a recording on the test host: each case runs again, on a test host of the recorded
  * profile whose empty store answers `keys` as the recorded backend did, and every host call must
  * carry the same request and get the same answer as on the real Tarmac, and every HTTP answer
- * recorded must be the same. Returns the differences, readable.
+ * recorded must be the same. Returns the differences, readable. A store whose answers differ from
+ * the in-memory map's (NATS: `needsServer(recording)`) is replayed on `store`, a real one, empty.
  */
-export async function replay(recording, ports, databases) {
-  const host = testHost({ profile: recording.profile, emptyKeys: recording.emptyKeys, group: recording.group, databases });
+export async function replay(recording, ports, databases, { store = null } = {}) {
+  const host = testHost({ profile: recording.profile, emptyKeys: recording.emptyKeys, group: recording.group, databases, store });
   const wire = recording.wire ?? "json";
   const guests = wireGuests(wire);
-  const ctx = { wire, profile: recording.profile };
+  const ctx = { wire, profile: recording.profile, store: recording.store };
   const instances = {};
   const differences = [];
   for (const recorded of recording.cases) {
@@ -267,6 +269,9 @@ export async function replay(recording, ports, databases) {
   await host.close();
   return differences;
 }
+
+/** Whether a recording is of a store the in-memory map cannot stand in for (NATS: its key rules). */
+export const needsServer = (recording) => isNats(recording.store);
 
 /** A recording as stored in tests/contract/<version>/<store>.json. */
 export function toRecording({ tarmac, commit, profile, wire = "json", group, store, emptyKeys, results }) {
