@@ -14,7 +14,8 @@
 //
 // The HTTP server runs here; the functions run in a worker thread (dev-worker.mjs), so a host
 // call that blocks (real HTTP or SQL) never blocks the server. Calls go to the worker in order,
-// one at a time, on pools of `pool_size` instances. Builds run in a child process
+// one at a time, on pools of `pool_size` instances; a request that finds all of its function's
+// instances busy fails after Tarmac's 5 s wait (dev-pool.mjs). Builds run in a child process
 // (dev-build.mjs); a failed build leaves the previous functions serving. The key:value store
 // outlives reloads: in memory it is carried over, a file store is opened again.
 import http from "node:http";
@@ -27,6 +28,8 @@ import { loadTarmacConfig } from "./dev-config/tarmac-json.mjs";
 import { envSettings } from "./dev-config/environment.mjs";
 import { makeRouter } from "./dev-config/router.mjs";
 import { projectFunctions, wireArgs } from "./build.mjs";
+import { PoolGate } from "./dev-pool.mjs";
+import { POOL_WAIT, profile as profileOf } from "../host/engine/profiles.mjs";
 
 const PROFILES = ["v0.10.0", "main"];
 const DEBOUNCE_MS = 200;
@@ -158,6 +161,7 @@ class DevServer {
     this.current = null;
     this.starting = new Set();
     this.queue = [];
+    this.gates = new Map();
     this.holding = false;
     this.watchers = [];
     this.stopping = false;
@@ -186,6 +190,14 @@ class DevServer {
     } finally {
       this.starting.delete(w);
     }
+  }
+
+  /** The pool gate of function `name`, sized by the current tarmac.json (a new one when that changes). */
+  gateFor(name) {
+    const size = this.config.functions.get(name)?.pool ?? 1;
+    let gate = this.gates.get(name);
+    if (!gate || gate.size !== size) this.gates.set(name, gate = new PoolGate(size));
+    return gate;
   }
 
   /** Sends a call to the current worker, in order; held while the functions are being replaced. */
@@ -396,7 +408,14 @@ class DevServer {
     // With APP_DEBUG, a call that has to wait for the worker says so (and how many are ahead).
     const ahead = this.queue.length + (this.current?.pending.size ?? 0);
     if (ahead && this.settings.debug) say(`${method} ${escaped} -> ${route.function}: waits behind ${ahead} call${ahead === 1 ? "" : "s"}`);
-    const r = await this.dispatch({ type: "call", function: route.function, payload });
+    // Tarmac's pool: every instance busy for POOL_WAIT.ms fails the request (dev-pool.mjs).
+    const gate = this.gateFor(route.function);
+    let r;
+    if (!(await gate.acquire())) {
+      r = { status: 500, body: profileOf(this.profile).handlerErrorBody(POOL_WAIT.error), error: `${POOL_WAIT.error} (all ${gate.size} instances busy for ${POOL_WAIT.ms / 1000} s)` };
+    } else {
+      try { r = await this.dispatch({ type: "call", function: route.function, payload }); } finally { gate.release(); }
+    }
     if (r.dead) {
       plain(503, `tarmac-as dev: ${r.dead}\n`, { Server: "tarmac" });
       return done(503, ` (${route.function}: ${r.dead})`);

@@ -17,6 +17,7 @@ import { parsePostgresDsn, parseMysqlDsn } from "../cli/dev-config/dsn.mjs";
 import { makeRouter } from "../cli/dev-config/router.mjs";
 import { databaseForTests } from "./servers/databases.mjs";
 import { root, scratch, startDev, serving, answer } from "./dev-server.mjs";
+import { POOL_WAIT } from "../host/engine/profiles.mjs";
 
 const bin = join(root, "bin", "tarmac-as.mjs");
 const work = scratch("tarmac-as-dev-");
@@ -405,6 +406,37 @@ test("a host call that blocks (a real HTTP request) blocks the functions' worker
         const out = await d.logged(/GET \/ -> api 200 /);
         const [first, next] = ["POST /fetch -> fetch 200 ", "GET / -> api 200 "].map((line) => out.indexOf(line));
         assert.ok(first >= 0 && first < next, `answered after the call it waited for:\n${out}`);
+      } finally {
+        for (const res of held) if (!res.writableEnded) res.end();
+      }
+    });
+  } finally {
+    upstream.closeAllConnections();
+    await new Promise((r) => upstream.close(r));
+  }
+});
+
+test("a request that finds every instance of its function busy for 5 s fails as real Tarmac's does: HTTP 500, `failed to execute wasm module - could not fetch module from pool - get from pool timed out: queue: poll timed out` (main); the function never runs for it", { timeout: 180000 }, async () => {
+  // An upstream that holds its first request until the test lets it go, and answers the rest.
+  const held = [];
+  let arrived;
+  const arrival = new Promise((r) => { arrived = r; });
+  const upstream = createServer((req, res) => { if (held.length) res.end("at once"); else { held.push(res); arrived(); } });
+  await new Promise((r) => upstream.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${upstream.address().port}/slow`;
+  try {
+    await serving(dev(project, { args: ["--profile", "main"] }), async (d) => {
+      try {
+        const first = d.post(url, "/fetch"); // "fetch" has pool_size 1: this holds its only instance
+        first.catch(() => {});
+        await arrival;
+        const refused = await answer(d.post(url, "/fetch"));
+        assert.deepEqual(refused, { status: 500, text: `failed to execute wasm module - ${POOL_WAIT.error}` });
+        assert.equal(held.length, 1, "the refused request never reached the function");
+        held[0].end("at last");
+        assert.equal((await first).text, "fetched 200 at last");
+        assert.equal((await d.post(url, "/fetch")).text, "fetched 200 at once", "the instance is free again");
+        assert.match(d.output(), /POST \/fetch -> fetch 500 \([^)]*\): could not fetch module from pool .* \(all 1 instances busy for 5 s\)/);
       } finally {
         for (const res of held) if (!res.writableEnded) res.end();
       }

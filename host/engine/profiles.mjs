@@ -6,6 +6,13 @@
 import { unmarshalV010, unmarshalVT } from "./protowire.mjs";
 import { PROTO_MESSAGES } from "../../spec/capabilities.mjs";
 
+/**
+ * How long a request waits for a free instance of its function's pool before Tarmac gives up
+ * (pkg/wasm's DefaultPoolTimeout, both versions), and the error it fails with: wapc-go's pool
+ * wrapping the ring buffer's timeout. The HTTP caller gets the profile's `handlerErrorBody` of it.
+ */
+export const POOL_WAIT = { ms: 5000, error: "could not fetch module from pool - get from pool timed out: queue: poll timed out" };
+
 export const PROFILES = {
   "v0.10.0": {
     name: "v0.10.0",
